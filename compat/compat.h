@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ovpn-backports: gate helpers, included before every source file.
+ *
+ * Version gates: LINUX_VERSION_IS_LESS(a, b, c) / _GEQ. A sublevel is never
+ * above 255 (kbuild clamps it since "kbuild: clamp SUBLEVEL to 255").
+ * Distribution gates: RHEL_RELEASE_CODE (0 elsewhere), OVPN_SUSE,
+ * OVPN_UBUNTU_ABI (0 elsewhere).
+ */
+#ifndef _OVPN_COMPAT_H
+#define _OVPN_COMPAT_H
+
+#include <linux/version.h>
+#include <linux/kconfig.h>
+
+#define LINUX_VERSION_IS_LESS(a, b, c)	(LINUX_VERSION_CODE < KERNEL_VERSION(a, b, c))
+#define LINUX_VERSION_IS_GEQ(a, b, c)	(LINUX_VERSION_CODE >= KERNEL_VERSION(a, b, c))
+
+#ifndef RHEL_RELEASE_CODE
+#define RHEL_RELEASE_CODE 0
+#endif
+#ifndef RHEL_RELEASE_VERSION
+#define RHEL_RELEASE_VERSION(a, b) (((a) << 8) + (b))
+#endif
+
+#if LINUX_VERSION_IS_LESS(5, 4, 0)
+#error "ovpn-backports supports Linux 5.4 and later"
+#endif
+
+#endif /* _OVPN_COMPAT_H */

@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Download Debian packages from any suite through a private apt configuration
+# (never touching /etc/apt) and optionally unpack them into a prefix.
+set -euo pipefail
+
+usage() {
+	cat <<'USAGE'
+Usage: apt-fetch.sh [--unpack DIR] [--print-version] PKG[=VER]...
+
+Downloads the named Debian packages (any of bullseye, bookworm, bookworm-backports,
+bookworm-security, trixie, trixie-backports, sid) into the project cache using a
+private apt configuration, and prints the paths of the .deb files.
+
+  --unpack DIR      also dpkg -x every package into DIR
+  --print-version   print "PKG VERSION" for each package instead of downloading
+  --update          force an apt index refresh (otherwise refreshed once a day)
+
+Environment: XDG_CACHE_HOME (cache root, default ~/.cache).
+USAGE
+}
+
+cache="${XDG_CACHE_HOME:-$HOME/.cache}/ovpn-backports/apt"
+unpack=""
+printver=0
+force=0
+pkgs=()
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-h|--help) usage; exit 0 ;;
+	--unpack) unpack="$2"; shift 2 ;;
+	--print-version) printver=1; shift ;;
+	--update) force=1; shift ;;
+	-*) echo "apt-fetch.sh: unknown option $1" >&2; exit 2 ;;
+	*) pkgs+=("$1"); shift ;;
+	esac
+done
+[ ${#pkgs[@]} -gt 0 ] || { usage >&2; exit 2; }
+
+mkdir -p "$cache/lists/partial" "$cache/archives/partial" "$cache/debs"
+src="$cache/sources.list"
+cat > "$src.new" <<'LIST'
+deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian bullseye main
+deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian bookworm main
+deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian bookworm-backports main
+deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian-security bookworm-security main
+deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian trixie main
+deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian trixie-backports main
+deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian sid main
+LIST
+mv "$src.new" "$src"
+
+aptopts=(
+	-o "Dir::Etc::SourceList=$src"
+	-o "Dir::Etc::SourceParts=/nonexistent"
+	-o "Dir::State::Lists=$cache/lists"
+	-o "Dir::State::status=/dev/null"
+	-o "Dir::Cache=$cache"
+	-o "Dir::Cache::archives=$cache/archives"
+	-o "APT::Default-Release="
+	-o "Debug::NoLocking=1"
+	-o "APT::Sandbox::User=root"
+	-o "APT::Architecture=amd64"
+	-o "APT::Architectures::=amd64"
+)
+
+stamp="$cache/lists/.stamp"
+if [ "$force" = 1 ] || [ ! -e "$stamp" ] || [ -n "$(find "$stamp" -mmin +1440)" ]; then
+	# Lock out concurrent updates of the same private lists.
+	exec 9>"$cache/.lock"
+	flock 9
+	if [ "$force" = 1 ] || [ ! -e "$stamp" ] || [ -n "$(find "$stamp" -mmin +1440)" ]; then
+		apt-get "${aptopts[@]}" -qq update >&2 || {
+			echo "apt-fetch.sh: apt-get update failed (is Debian's mirror reachable?)" >&2
+			exit 1
+		}
+		touch "$stamp"
+	fi
+	exec 9>&-
+fi
+
+if [ "$printver" = 1 ]; then
+	for p in "${pkgs[@]}"; do
+		v=$(apt-cache "${aptopts[@]}" show --no-all-versions "$p" 2>/dev/null |
+			sed -n 's/^Version: //p' | head -n1)
+		[ -n "$v" ] || { echo "apt-fetch.sh: no package $p in any suite" >&2; exit 1; }
+		echo "$p $v"
+	done
+	exit 0
+fi
+
+cd "$cache/debs"
+for p in "${pkgs[@]}"; do
+	name="${p%%=*}"
+	if [ "$name" != "$p" ]; then
+		ver="${p#*=}"
+	else
+		ver=$(apt-cache "${aptopts[@]}" show --no-all-versions "$p" 2>/dev/null |
+			sed -n 's/^Version: //p' | head -n1)
+		[ -n "$ver" ] || { echo "apt-fetch.sh: no package $p in any suite" >&2; exit 1; }
+	fi
+	# apt-get download names files NAME_VER_ARCH.deb with ':' escaped as %3a
+	existing=$(find . -maxdepth 1 -name "${name}_${ver//:/%3a}_*.deb" | head -n1)
+	if [ -z "$existing" ]; then
+		apt-get "${aptopts[@]}" -qq download "$name=$ver" >&2 || {
+			echo "apt-fetch.sh: cannot download $name=$ver" >&2
+			exit 1
+		}
+		existing=$(find . -maxdepth 1 -name "${name}_${ver//:/%3a}_*.deb" | head -n1)
+	fi
+	deb="$cache/debs/${existing#./}"
+	if [ -n "$unpack" ]; then
+		mkdir -p "$unpack"
+		dpkg -x "$deb" "$unpack"
+	fi
+	echo "$deb"
+done

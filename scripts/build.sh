@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Build ovpn.ko from backports/ + compat/ against one kernel tree, in a build
+# directory of its own, and verify the result.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+# shellcheck source=scripts/kernel-tree.sh
+. "$here/kernel-tree.sh"
+
+usage() {
+	cat <<'USAGE'
+Usage: build.sh [--allow-intree] [--quiet] [--tree DIR] KERNEL_DIR [OUTDIR]
+
+Checks KERNEL_DIR (scripts/check-kernel.sh), copies Kbuild, compat/ and
+backports/ into OUTDIR (default build/<kernel release>), runs kbuild there
+and verifies ovpn.ko: vermagic of the target kernel, a version line, no
+undefined symbols at modpost. Prints one summary line:
+  <release> built=yes|no warnings=N undefined=N ko=PATH
+and exits non-zero when the module was not built or is not sound.
+--tree DIR takes the generated tree from DIR instead of backports/.
+Environment: KEEP_GOING=1 (make -k, to see every error), CC (default: the compiler the kernel was configured with when
+installed, else gcc), JOBS (default: nproc).
+USAGE
+}
+
+args=()
+quiet=0
+tree="$top/backports"
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-h|--help) usage; exit 0 ;;
+	--allow-intree) args+=(--allow-intree); shift ;;
+	--quiet) quiet=1; shift ;;
+	--tree) tree=$(cd "$2" && pwd); shift 2 ;;
+	*) break ;;
+	esac
+done
+[ $# -ge 1 ] && [ $# -le 2 ] || { usage >&2; exit 2; }
+kdir="$1"
+"$here/check-kernel.sh" "${args[@]}" "$kdir"
+kdir=$(cd "$kdir" && pwd)
+rel=$(ktree_release "$kdir")
+out="${2:-$top/build/$rel}"
+
+[ -f "$tree/PROVENANCE" ] ||
+	{ echo "ovpn-backports: $tree is missing: run 'make sources' first" >&2; exit 1; }
+
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+# Fresh copy of the sources: a kernel's objects never mix with another's.
+rm -rf "$out/src"
+mkdir -p "$out/src"
+cp -a "$top/Kbuild" "$top/compat" "$out/src/"
+cp -a "$tree" "$out/src/backports"
+rm -rf "$out/src/backports/tools" "$out/src/backports/Documentation"
+
+# The compiler: the one named in the kernel's config if this host has it.
+mk=()
+cc_want=$(sed -n 's/^CONFIG_GCC_VERSION=\([0-9]*\)$/\1/p' "$kdir/.config")
+[ -z "$cc_want" ] || cc_want=$((cc_want / 10000))
+cc="${CC:-}"
+if [ -z "$cc" ]; then
+	if [ -n "$cc_want" ] && command -v "gcc-$cc_want" >/dev/null; then
+		cc="gcc-$cc_want"
+	else
+		cc=gcc
+	fi
+fi
+cc_have=$("$cc" -dumpversion | cut -d. -f1)
+if [ -n "$cc_want" ] && [ "$cc_have" != "$cc_want" ]; then
+	[ "$quiet" = 1 ] || echo "build: $rel was configured with gcc $cc_want; using $cc (gcc $cc_have)" >&2
+	# Options that only the configured (newer) compiler supports.
+	if [ "$cc_have" -lt 14 ] && grep -q '^CONFIG_CC_HAS_MIN_FUNCTION_ALIGNMENT=y' "$kdir/.config"; then
+		mk+=(CONFIG_CC_HAS_MIN_FUNCTION_ALIGNMENT=)
+	fi
+fi
+if grep -q '^CONFIG_DEBUG_INFO_BTF_MODULES=y' "$kdir/.config" && ! command -v pahole >/dev/null; then
+	echo "ovpn-backports: $rel builds BTF for modules and needs pahole: install dwarves (apt-get install dwarves)" >&2
+	exit 1
+fi
+if grep -q '^CONFIG_DEBUG_INFO_BTF_MODULES=y' "$kdir/.config" && [ "$cc_have" != "$cc_want" ]; then
+	# BTF of a module made by another compiler than vmlinux's does not dedup.
+	mk+=(CONFIG_DEBUG_INFO_BTF_MODULES=)
+fi
+
+log="$out/build.log"
+t0=$(date +%s)
+set +e
+make -C "$kdir" M="$out/src" CC="$cc" HOSTCC="${HOSTCC:-gcc}" "${mk[@]}" \
+	${KEEP_GOING:+-k} -j"${JOBS:-$(nproc)}" modules >"$log" 2>&1
+rc=$?
+set -e
+t1=$(date +%s)
+warnings=$(grep -cE '^[^ ]+:[0-9]+:[0-9]+: warning:' "$log" || true)
+undefined=$(grep -cE 'undefined!|Unknown symbol' "$log" || true)
+ko="$out/src/ovpn.ko"
+built=no
+[ $rc -eq 0 ] && [ -f "$ko" ] && built=yes
+if [ "$built" = yes ]; then
+	vermagic=$(modinfo -F vermagic "$ko")
+	version=$(modinfo -F version "$ko")
+	case "$vermagic" in
+	"$rel "*) ;;
+	*) echo "build: $ko has vermagic '$vermagic', expected $rel" >&2; built=no ;;
+	esac
+	[ -n "$version" ] || { echo "build: $ko has no version line" >&2; built=no; }
+	cp "$ko" "$out/ovpn.ko"
+fi
+if [ "$quiet" = 0 ] || [ "$built" = no ]; then
+	grep -E 'warning:|error:|undefined!|ERROR' "$log" | head -n 40 >&2 || true
+fi
+echo "$rel built=$built warnings=$warnings undefined=$undefined seconds=$((t1 - t0)) ko=$out/ovpn.ko log=$log"
+[ "$built" = yes ] && [ "$undefined" = 0 ]

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Check that a kernel tree can take the backported ovpn: it exists, is a
+# supported version, and its .config has everything ovpn needs.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=scripts/kernel-tree.sh
+. "$here/kernel-tree.sh"
+
+usage() {
+	cat <<'USAGE'
+Usage: check-kernel.sh [--allow-intree] KERNEL_DIR
+
+Exits 0 if KERNEL_DIR is a configured kernel build tree of Linux 5.4 to 6.15
+whose .config enables what ovpn needs; otherwise prints one line naming what
+is wrong (the missing options by name) and exits 1. Exit 77 (the DKMS "skip"
+code) for kernels of 6.16 and later, which ship ovpn themselves, unless
+--allow-intree is given (used to build the native reference).
+USAGE
+}
+
+allow_intree=0
+case "${1:-}" in
+-h|--help) usage; exit 0 ;;
+--allow-intree) allow_intree=1; shift ;;
+esac
+[ $# -eq 1 ] || { usage >&2; exit 2; }
+k="$1"
+
+die() { echo "ovpn-backports: $*" >&2; exit "${2:-1}"; }
+
+[ -d "$k" ] || die "no kernel tree at $k (install the kernel headers, e.g. linux-headers-\$(uname -r), or pass KERNEL_SRC=DIR / KVER=X)"
+[ -f "$k/Makefile" ] || die "$k is not a kernel build tree (no Makefile)"
+[ -f "$k/.config" ] || die "$k has no .config: configure the kernel first (make olddefconfig modules_prepare)"
+read -r maj min sub < <(ktree_version "$k" || echo) && [ -n "${sub:-}" ] ||
+	die "$k is not prepared (no include/generated/uapi/linux/version.h): run make modules_prepare there"
+rel=$(ktree_release "$k")
+code=$((maj * 65536 + min * 256 + sub))
+if [ "$code" -lt $((5 * 65536 + 4 * 256)) ]; then
+	die "kernel $rel is older than 5.4, the oldest this backport supports"
+fi
+if [ "$code" -ge $((6 * 65536 + 16 * 256)) ] && [ "$allow_intree" = 0 ]; then
+	die "kernel $rel ships ovpn in-tree (since 6.16): use its own module, this backport is for 5.4 to 6.15" 77
+fi
+
+# What drivers/net/Kconfig's OVPN depends on and selects (upstream 6.16+).
+need=(NET INET MODULES DST_CACHE NET_UDP_TUNNEL STREAM_PARSER CRYPTO CRYPTO_AES
+      CRYPTO_AEAD CRYPTO_GCM CRYPTO_CHACHA20POLY1305)
+missing=()
+for o in "${need[@]}"; do
+	grep -qE "^CONFIG_${o}=(y|m)$" "$k/.config" || missing+=("CONFIG_$o")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	die "kernel $rel lacks what ovpn needs: ${missing[*]} (enable them, =y or =m, and rebuild the kernel)"
+fi
+exit 0

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Fetch a Debian kernel's headers (and, with --image, its image and modules)
+# into the project cache and print the path to use as KERNEL_SRC.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=scripts/kernels.sh
+. "$here/kernels.sh"
+
+usage() {
+	cat <<USAGE
+Usage: fetch-kernel.sh [--image] KERNEL
+
+Downloads the Debian headers + kbuild packages of KERNEL into
+\${XDG_CACHE_HOME:-~/.cache}/ovpn-backports/kernels/KERNEL, fixes them up to
+work from there (absolute include paths; host tools that need a newer glibc
+are rebuilt from the matching linux-source) and prints the kernel build dir.
+
+  --image   also fetch the kernel image and modules (for the qemu tests) and
+            print the image prefix instead
+
+KERNEL is one of: $KERNELS_ALL
+USAGE
+}
+
+image=0
+case "${1:-}" in
+-h|--help) usage; exit 0 ;;
+--image) image=1; shift ;;
+esac
+[ $# -eq 1 ] || { usage >&2; exit 2; }
+alias="$1"
+kernel_info "$alias"
+
+cache="${XDG_CACHE_HOME:-$HOME/.cache}/ovpn-backports"
+dest="$cache/kernels/$alias"
+
+log() { echo "fetch-kernel: $*" >&2; }
+
+# Rebuild host tools whose Debian build needs a newer glibc than this host has.
+rebuild_host_tools() {
+	local prefix="$1" kbuild srcpkg tmp src jobs
+	kbuild=$(find "$prefix/usr/lib" -maxdepth 1 -name 'linux-kbuild-*' | head -n1)
+	[ -e "$kbuild/scripts/mod/modpost.real-lsb-64" ] || return 0
+	# A binary that needs a newer glibc fails to start with "GLIBC_2.xx not found".
+	if ! { "$kbuild/scripts/mod/modpost.real-lsb-64" -h 2>&1 || true; } | grep -q GLIBC_; then
+		return 0
+	fi
+	srcpkg="linux-source-$(echo "$KABI" | cut -d. -f1-2)"
+	log "host tools of $alias need a newer glibc: rebuilding them from $srcpkg (about 2-3 min, once)"
+	tmp="$prefix/.toolsrc"
+	rm -rf "$tmp"
+	mkdir -p "$tmp"
+	"$here/apt-fetch.sh" --unpack "$tmp/pkg" "$srcpkg" >/dev/null
+	tar -C "$tmp" -xJf "$tmp"/pkg/usr/src/"$srcpkg".tar.xz --exclude='*/Documentation/[!K]*'
+	src="$tmp/$srcpkg"
+	cp "$prefix/usr/src/linux-headers-$KABI/.config" "$src/.config"
+	jobs=$(nproc)
+	make -s -C "$src" olddefconfig >/dev/null
+	make -s -C "$src" -j"$jobs" modules_prepare >/dev/null
+	make -s -C "$src" -j"$jobs" tools/objtool >/dev/null
+	make -s -C "$src" -j"$jobs" -C tools/bpf/resolve_btfids >/dev/null 2>&1 || true
+	install -m755 "$src/scripts/mod/modpost" "$kbuild/scripts/mod/modpost.real-lsb-64"
+	install -m755 "$src/tools/objtool/objtool" "$kbuild/tools/objtool/objtool.real-x86"
+	if [ -x "$src/tools/bpf/resolve_btfids/resolve_btfids" ]; then
+		install -m755 "$src/tools/bpf/resolve_btfids/resolve_btfids" \
+			"$kbuild/tools/bpf/resolve_btfids/resolve_btfids"
+	fi
+	rm -rf "$tmp"
+}
+
+fetch_headers() {
+	local tmp="$dest.tmp.$$" f
+	rm -rf "$tmp"
+	mkdir -p "$tmp"
+	trap "rm -rf '$tmp'" EXIT
+	log "downloading ${KHDR_PKGS[*]}"
+	"$here/apt-fetch.sh" --unpack "$tmp" "${KHDR_PKGS[@]}" >/dev/null
+	# The flavour Makefile includes the -common one by absolute path.
+	for f in "$tmp"/usr/src/linux-headers-*/Makefile; do
+		sed -i "s|/usr/src/|$dest/usr/src/|g" "$f"
+	done
+	rebuild_host_tools "$tmp"
+	rm -rf "$dest"
+	mv "$tmp" "$dest"
+	trap - EXIT
+}
+
+fetch_image() {
+	local img="$cache/images/$alias" tmp
+	tmp="$img.tmp.$$"
+	rm -rf "$tmp"
+	mkdir -p "$tmp"
+	trap "rm -rf '$tmp'" EXIT
+	log "downloading ${KIMG_PKGS[*]}"
+	"$here/apt-fetch.sh" --unpack "$tmp" "${KIMG_PKGS[@]}" >/dev/null
+	[ -e "$tmp/lib" ] || ln -s usr/lib "$tmp/lib"
+	depmod -b "$tmp" "$KABI"
+	rm -rf "$img"
+	mv "$tmp" "$img"
+	trap - EXIT
+	echo "$img"
+}
+
+if [ "$image" = 1 ]; then
+	if [ -e "$cache/images/$alias/lib/modules/$KABI/modules.dep" ]; then
+		echo "$cache/images/$alias"
+	else
+		fetch_image
+	fi
+	exit 0
+fi
+
+if ! [ -e "$dest/usr/src/linux-headers-$KABI/Module.symvers" ]; then
+	fetch_headers
+fi
+echo "$dest/usr/src/linux-headers-$KABI"
