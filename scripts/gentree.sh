@@ -42,6 +42,11 @@ trap "rm -rf '$tmp'" EXIT
 t0=$(date +%s.%N)
 cp -a "$pristine/src/." "$tmp/"
 rm -f "$tmp/Makefile"
+# uapi headers other than ovpn.h are only for building the selftests' ovpn-cli
+# (with the uapi of the upstream release): keep them off the module's include path.
+mkdir -p "$tmp/tools/include/uapi/linux"
+mv "$tmp/include/uapi/linux/if_link.h" "$tmp/include/uapi/linux/udp.h" "$tmp/tools/include/uapi/linux/"
+cp "$tmp/include/uapi/linux/ovpn.h" "$tmp/tools/include/uapi/linux/"
 ovpn="$tmp/drivers/net/ovpn"
 
 # apply_cocci PATCH: in place over the ovpn sources; check the declared files changed
