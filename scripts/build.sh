@@ -10,7 +10,7 @@ top=$(cd "$here/.." && pwd)
 
 usage() {
 	cat <<'USAGE'
-Usage: build.sh [--allow-intree] [--quiet] [--tree DIR] KERNEL_DIR [OUTDIR]
+Usage: build.sh [--allow-intree] [--quiet] [--tree DIR] [--copy-to FILE] KERNEL_DIR [OUTDIR]
 
 Checks KERNEL_DIR (scripts/check-kernel.sh), copies Kbuild, compat/ and
 backports/ into OUTDIR (default build/<kernel release>), runs kbuild there
@@ -18,6 +18,7 @@ and verifies ovpn.ko: vermagic of the target kernel, a version line, no
 undefined symbols at modpost. Prints one summary line:
   <release> built=yes|no warnings=N undefined=N ko=PATH
 and exits non-zero when the module was not built or is not sound.
+--copy-to FILE copies the verified module to FILE.
 --tree DIR takes the generated tree from DIR instead of backports/.
 Environment: KEEP_GOING=1 (make -k, to see every error), CC (default: the compiler the kernel was configured with when
 installed, else gcc), JOBS (default: nproc).
@@ -27,12 +28,14 @@ USAGE
 args=()
 quiet=0
 tree="$top/backports"
+copy_to=""
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-h|--help) usage; exit 0 ;;
 	--allow-intree) args+=(--allow-intree); shift ;;
 	--quiet) quiet=1; shift ;;
 	--tree) tree=$(cd "$2" && pwd); shift 2 ;;
+	--copy-to) copy_to="$2"; shift 2 ;;
 	*) break ;;
 	esac
 done
@@ -109,6 +112,9 @@ if [ "$built" = yes ]; then
 fi
 if [ "$quiet" = 0 ] || [ "$built" = no ]; then
 	grep -E 'warning:|error:|undefined!|ERROR' "$log" | head -n 40 >&2 || true
+fi
+if [ "$built" = yes ] && [ -n "$copy_to" ]; then
+	cp "$out/ovpn.ko" "$copy_to"
 fi
 echo "$rel built=$built warnings=$warnings undefined=$undefined seconds=$((t1 - t0)) ko=$out/ovpn.ko log=$log"
 [ "$built" = yes ] && [ "$undefined" = 0 ]

@@ -73,6 +73,7 @@ fetch_headers() {
 	local tmp="$dest.tmp.$$" f
 	rm -rf "$tmp"
 	mkdir -p "$tmp"
+	# shellcheck disable=SC2064 # expand now: the path is fixed
 	trap "rm -rf '$tmp'" EXIT
 	log "downloading ${KHDR_PKGS[*]}"
 	"$here/apt-fetch.sh" --unpack "$tmp" "${KHDR_PKGS[@]}" >/dev/null
@@ -91,6 +92,7 @@ fetch_image() {
 	tmp="$img.tmp.$$"
 	rm -rf "$tmp"
 	mkdir -p "$tmp"
+	# shellcheck disable=SC2064 # expand now: the path is fixed
 	trap "rm -rf '$tmp'" EXIT
 	log "downloading ${KIMG_PKGS[*]}"
 	"$here/apt-fetch.sh" --unpack "$tmp" "${KIMG_PKGS[@]}" >/dev/null

@@ -47,7 +47,6 @@ rm -f "$tmp/Makefile"
 mkdir -p "$tmp/tools/include/uapi/linux"
 mv "$tmp/include/uapi/linux/if_link.h" "$tmp/include/uapi/linux/udp.h" "$tmp/tools/include/uapi/linux/"
 cp "$tmp/include/uapi/linux/ovpn.h" "$tmp/tools/include/uapi/linux/"
-ovpn="$tmp/drivers/net/ovpn"
 
 # apply_cocci PATCH: in place over the ovpn sources; check the declared files changed
 apply_cocci() {

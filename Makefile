@@ -1,0 +1,68 @@
+# SPDX-License-Identifier: GPL-2.0
+# ovpn-backports: the upstream Linux ovpn driver for kernels 5.4 to 6.15.
+#
+#   make sources [UPSTREAM=...]   fetch upstream ovpn + generate backports/
+#   make [KERNEL_SRC=DIR|KVER=X|KERNEL=debian-6.1]   build and verify ovpn.ko
+#   make install                  install into /lib/modules/<kernel>/updates
+#   make clean | distclean        remove build products (| and backports/)
+#   make matrix                   build against every kernel of the test matrix
+#   make check                    all tests (what CI runs)
+#   make vmtest KERNEL=debian-6.1 [TESTS=fast|full|LIST]   runtime tests in qemu
+#   make help
+
+# Kbuild re-reads this directory's Kbuild file; this Makefile is only the front end.
+ifneq ($(KERNELRELEASE),)
+include $(src)/Kbuild
+else
+
+SHELL := /bin/bash
+TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+UPSTREAM ?= pin
+KERNEL_SRC ?=
+KVER ?=
+KERNEL ?=
+TESTS ?= fast
+INSTALL_MOD_PATH ?=
+DEPMOD ?= depmod
+
+.PHONY: all build sources install clean distclean matrix check vmtest help kernel-dir
+
+all: build
+
+help:
+	@sed -n '2,14s/^# \{0,1\}//p' $(TOP)/Makefile
+
+sources:
+	@upstream_dir=$$($(TOP)/scripts/fetch-upstream.sh '$(UPSTREAM)') && \
+	$(TOP)/scripts/gentree.sh "$$upstream_dir"
+
+$(TOP)/backports/PROVENANCE:
+	@$(MAKE) --no-print-directory -f $(TOP)/Makefile sources
+
+# The kernel tree: KERNEL_SRC, else /lib/modules/KVER/build, else a matrix kernel
+# by name (KERNEL=debian-6.1, fetched into the cache), else the running kernel's.
+build: $(TOP)/backports/PROVENANCE
+	@kdir=$$($(TOP)/scripts/kernel-dir.sh '$(KERNEL_SRC)' '$(KVER)' '$(KERNEL)') && \
+	$(TOP)/scripts/build.sh --copy-to $(TOP)/ovpn.ko "$$kdir" && \
+	echo "ovpn.ko: $$(modinfo -F version $(TOP)/ovpn.ko)" && \
+	echo "ovpn.ko: vermagic $$(modinfo -F vermagic $(TOP)/ovpn.ko)"
+
+install:
+	@$(TOP)/scripts/install.sh $(if $(INSTALL_MOD_PATH),--root $(INSTALL_MOD_PATH)) $(TOP)/ovpn.ko
+
+clean:
+	rm -rf $(TOP)/build $(TOP)/ovpn.ko
+
+distclean: clean
+	rm -rf $(TOP)/backports
+
+matrix: $(TOP)/backports/PROVENANCE
+	@$(TOP)/scripts/matrix.sh
+
+check:
+	@$(TOP)/tests/run.sh
+
+vmtest: $(TOP)/backports/PROVENANCE
+	@$(TOP)/tests/vm/vmtest.sh --kernel '$(or $(KERNEL),debian-6.1)' --tests '$(TESTS)'
+
+endif

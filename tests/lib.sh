@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Small TAP helpers for the test scripts (sourced).
+# shellcheck disable=SC2034 # TOP/CACHE are used by the scripts that source this
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/ovpn-backports"
+_tap_n=0
+_tap_fail=0
+
+# ok COND_STATUS NAME: report a test from the status of the previous command
+tap() {
+	local status="$1"; shift
+	_tap_n=$((_tap_n + 1))
+	if [ "$status" -eq 0 ]; then
+		echo "ok $_tap_n - $*"
+	else
+		echo "not ok $_tap_n - $*"
+		_tap_fail=$((_tap_fail + 1))
+	fi
+}
+
+# run_ok NAME CMD...: the command must succeed
+run_ok() {
+	local name="$1" out; shift
+	if out=$("$@" 2>&1); then tap 0 "$name"; else tap 1 "$name"; echo "$out" | tail -n 20 | sed 's/^/#   /'; fi
+}
+
+# diag TEXT: a comment line
+diag() { echo "# $*"; }
+
+tap_done() {
+	echo "1..$_tap_n"
+	[ "$_tap_fail" -eq 0 ]
+}

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Bad input gets a clear one-line error, a non-zero exit and nothing half-written.
+set -euo pipefail
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# expect_error NAME PATTERN CMD...: CMD fails and its stderr matches PATTERN
+expect_error() {
+	local name="$1" pat="$2" rc=0; shift 2
+	"$@" >"$tmp/out" 2>"$tmp/err" || rc=$?
+	if [ "$rc" -ne 0 ] && grep -qE "$pat" "$tmp/err"; then
+		tap 0 "$name (exit $rc: $(grep -m1 -E "$pat" "$tmp/err" | cut -c1-110))"
+	else
+		tap 1 "$name"
+		diag "exit $rc, stderr:"; sed 's/^/#   /' "$tmp/err" | tail -n 10
+	fi
+}
+
+# The generated tree must exist for the build checks to get past it.
+[ -f "$TOP/backports/PROVENANCE" ] || make -s -C "$TOP" sources >/dev/null 2>&1
+before=$(cd "$TOP" && find backports -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum)
+
+expect_error "no kernel tree" "no kernel tree at /nonexistent" \
+	make -s -C "$TOP" KERNEL_SRC=/nonexistent
+expect_error "KVER without headers" "no kernel tree at /lib/modules/0.0.0-none/build" \
+	make -s -C "$TOP" KVER=0.0.0-none
+
+# A fake configured 4.19 tree.
+old="$tmp/linux-4.19"
+mkdir -p "$old/include/generated/uapi/linux"
+touch "$old/Makefile"
+echo 'CONFIG_NET=y' > "$old/.config"
+echo '#define UTS_RELEASE "4.19.0-27-amd64"' > "$old/include/generated/utsrelease.h"
+echo "#define LINUX_VERSION_CODE $((4 * 65536 + 19 * 256 + 255))" > "$old/include/generated/uapi/linux/version.h"
+expect_error "kernel older than 5.4" "older than 5.4" make -s -C "$TOP" KERNEL_SRC="$old"
+
+# A real 6.1 tree whose config lacks STREAM_PARSER and CRYPTO_CHACHA20POLY1305.
+k61=$("$TOP/scripts/fetch-kernel.sh" debian-6.1)
+cfg="$tmp/k61"
+cp -as "$k61" "$cfg"
+rm "$cfg/.config"
+grep -vE '^CONFIG_(STREAM_PARSER|CRYPTO_CHACHA20POLY1305)=' "$k61/.config" > "$cfg/.config"
+expect_error "config lacks needed options (named)" \
+	"lacks what ovpn needs: .*CONFIG_STREAM_PARSER.*CONFIG_CRYPTO_CHACHA20POLY1305" \
+	make -s -C "$TOP" KERNEL_SRC="$cfg"
+
+# A kernel that ships ovpn itself: DKMS "skip" exit code 77 with the reason.
+k73=$("$TOP/scripts/fetch-kernel.sh" debian-7.3)
+rc=0
+"$TOP/scripts/check-kernel.sh" "$k73" 2>"$tmp/err" || rc=$?
+[ "$rc" -eq 77 ] && grep -q "ships ovpn in-tree" "$tmp/err"
+tap $? "6.16+ kernel is refused with exit 77 and the reason"
+
+# Unreachable or wrong upstream refs; the generated tree stays as it was.
+expect_error "unreachable git upstream" "cannot reach ref 'v7.3.4' at https://git.invalid/linux.git" \
+	make -s -C "$TOP" sources UPSTREAM=git:https://git.invalid/linux.git@v7.3.4
+git init -q "$tmp/repo"
+git -C "$tmp/repo" -c user.email=t@t -c user.name=t commit -q --allow-empty -m empty
+expect_error "wrong ref in a reachable repo" "cannot reach ref 'v9.9.9'" \
+	make -s -C "$TOP" sources UPSTREAM="git:file://$tmp/repo@v9.9.9"
+expect_error "kernel tree without ovpn" "has no drivers/net/ovpn" \
+	make -s -C "$TOP" sources UPSTREAM="$tmp/repo"
+expect_error "unknown upstream source" "unknown source" \
+	make -s -C "$TOP" sources UPSTREAM=/does/not/exist
+expect_error "Debian source without ovpn" "has no drivers/net/ovpn|does not hold the ovpn sources|no package" \
+	make -s -C "$TOP" sources UPSTREAM=debian:linux-source-6.1
+
+# A semantic patch that no longer matches: upstream where one patched file changed.
+pristine=$("$TOP/scripts/fetch-upstream.sh" 2>/dev/null)
+first=$(sed -n 's/^\([0-9][^ ]*\.cocci\).*/\1/p' "$TOP/patches/series" | head -n1)
+if [ -n "$first" ]; then
+	file=$(sed -n 's|^// Files: *||p' "$TOP/patches/$first" | awk '{print $1}')
+	cp -a "$pristine" "$tmp/changed"
+	# An upstream that no longer has what the patch rewrites: an empty file.
+	: > "$tmp/changed/src/$file"
+	expect_error "semantic patch no longer applies (names patch and file)" \
+		"$first.*(no longer applies|failed).*${file##*/}|$first: .*${file##*/}" \
+		"$TOP/scripts/gentree.sh" --out "$tmp/out/backports" "$tmp/changed"
+	[ ! -e "$tmp/out/backports" ] && [ -z "$(find "$tmp/out" -name '.gentree.*')" ]
+	tap $? "failed transform leaves nothing half-written"
+else
+	tap 1 "semantic patch no longer applies: patches/series has no semantic patch"
+fi
+
+after=$(cd "$TOP" && find backports -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum)
+[ "$before" = "$after" ]
+tap $? "backports/ untouched by every failed run"
+tap_done
