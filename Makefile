@@ -8,10 +8,15 @@
 #   make matrix                   build against every kernel of the test matrix
 #   make check                    all tests (what CI runs)
 #   make vmtest KERNEL=debian-6.1 [TESTS=fast|full|LIST]   runtime tests in qemu
+#   make dist                     reproducible release tarball dist/ovpn-backports-<version>.tar.xz
+#   make deb | rpm                ovpn-dkms .deb / .rpm from that tarball, into dist/
+#   make dkms-install [KVER=X]    add, build and install with DKMS (root) | make dkms-remove
 #   make help
 
 # Kbuild re-reads this directory's Kbuild file; this Makefile is only the front end.
-ifneq ($(KERNELRELEASE),)
+# (DKMS runs the front end with KERNELRELEASE=<kernel> on the command line: only
+# kbuild also sets src.)
+ifneq ($(and $(KERNELRELEASE),$(src)),)
 include $(src)/Kbuild
 else
 
@@ -26,15 +31,25 @@ INSTALL_MOD_PATH ?=
 DEPMOD ?= depmod
 
 .PHONY: all build sources install clean distclean matrix check vmtest help kernel-dir
+.PHONY: dist deb rpm dkms-install dkms-remove dkms.conf
+
+# The package version: what modinfo shows (backports/PROVENANCE).
+PKG_VERSION = $(shell sed -n 's/^PACKAGE_VERSION=//p' $(TOP)/backports/PROVENANCE 2>/dev/null)
 
 all: build
 
 help:
-	@sed -n '2,14s/^# \{0,1\}//p' $(TOP)/Makefile
+	@sed -n '2,17s/^# \{0,1\}//p' $(TOP)/Makefile
 
 sources:
 	@upstream_dir=$$($(TOP)/scripts/fetch-upstream.sh '$(UPSTREAM)') && \
-	$(TOP)/scripts/gentree.sh "$$upstream_dir"
+	$(TOP)/scripts/gentree.sh "$$upstream_dir" && \
+	$(MAKE) --no-print-directory -f $(TOP)/Makefile dkms.conf
+
+# dkms.conf carries the version of the generated tree (the release tarball ships it).
+dkms.conf: $(TOP)/backports/PROVENANCE
+	@sed 's/@PACKAGE_VERSION@/$(PKG_VERSION)/g' $(TOP)/dkms.conf.in > $(TOP)/dkms.conf.tmp && \
+	mv $(TOP)/dkms.conf.tmp $(TOP)/dkms.conf && echo "dkms.conf: ovpn $(PKG_VERSION)"
 
 $(TOP)/backports/PROVENANCE:
 	@$(MAKE) --no-print-directory -f $(TOP)/Makefile sources
@@ -54,7 +69,22 @@ clean:
 	rm -rf $(TOP)/build $(TOP)/ovpn.ko
 
 distclean: clean
-	rm -rf $(TOP)/backports
+	rm -rf $(TOP)/backports $(TOP)/dist $(TOP)/dkms.conf
+
+dist: $(TOP)/backports/PROVENANCE
+	@$(TOP)/scripts/dist.sh
+
+deb: $(TOP)/backports/PROVENANCE
+	@tb=$$($(TOP)/scripts/dist.sh) && $(TOP)/scripts/mkpkg.sh deb "$$tb"
+
+rpm: $(TOP)/backports/PROVENANCE
+	@tb=$$($(TOP)/scripts/dist.sh) && $(TOP)/scripts/mkpkg.sh rpm "$$tb"
+
+dkms-install: $(TOP)/backports/PROVENANCE
+	@tb=$$($(TOP)/scripts/dist.sh) && $(TOP)/scripts/dkms.sh install "$$tb" $(KVER)
+
+dkms-remove:
+	@$(TOP)/scripts/dkms.sh remove
 
 matrix: $(TOP)/backports/PROVENANCE
 	@$(TOP)/scripts/matrix.sh
