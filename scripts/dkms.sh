@@ -7,11 +7,12 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 usage() {
 	cat <<'USAGE'
-Usage: dkms.sh install TARBALL [KERNEL_RELEASE]
+Usage: dkms.sh install TARBALL [KERNEL_RELEASE...]
        dkms.sh remove [VERSION]
 
-install: unpacks TARBALL (ovpn-backports-<version>.tar.xz) as
-         /usr/src/ovpn-<version>, then dkms add, build and install for
+install: removes any other version of ovpn from DKMS, unpacks TARBALL
+         (ovpn-backports-<version>.tar.xz) as /usr/src/ovpn-<version>,
+         then dkms add, build and install for each
          KERNEL_RELEASE (default: the running kernel). A kernel outside 5.4-6.15
          is skipped with the reason (6.16 and later ship ovpn in-tree).
 remove:  dkms remove ovpn/VERSION --all and deletes /usr/src/ovpn-VERSION
@@ -28,29 +29,43 @@ command -v dkms >/dev/null || die "dkms is not installed (apt-get install dkms /
 
 case "$1" in
 install)
-	[ $# -ge 2 ] && [ $# -le 3 ] || { usage >&2; exit 2; }
-	tb="$2" kver="${3:-$(uname -r)}"
+	[ $# -ge 2 ] || { usage >&2; exit 2; }
+	tb="$2"
+	shift 2
+	kernels=("$@")
+	[ ${#kernels[@]} -gt 0 ] || kernels=("$(uname -r)")
 	base=$(basename "$tb" .tar.xz)
 	version="${base#ovpn-backports-}"
 	src="/usr/src/ovpn-$version"
-	if [ -e "/var/lib/dkms/ovpn/$version" ]; then
-		dkms remove -m ovpn -v "$version" --all >/dev/null
-	fi
+	# One version at a time, as the packages do: an upgrade leaves nothing behind.
+	for d in /var/lib/dkms/ovpn/*/; do
+		[ -d "$d" ] || continue
+		v=$(basename "$d")
+		[[ "$v" == kernel-* ]] && continue
+		echo "ovpn-backports: removing ovpn $v from DKMS"
+		dkms remove -m ovpn -v "$v" --all >/dev/null
+		[ "$v" = "$version" ] || rm -rf "/usr/src/ovpn-$v"
+	done
 	rm -rf "$src"
 	mkdir -p "$src"
 	tar -C "$src" --strip-components=1 --no-same-owner -xf "$tb"
 	dkms add -m ovpn -v "$version"
-	rc=0
-	dkms build -m ovpn -v "$version" -k "$kver" || rc=$?
-	if [ "$rc" -eq 77 ]; then
-		"$here/dkms-notice.sh" "$kver"
-		echo "ovpn-backports: nothing installed for $kver (ovpn $version stays added to DKMS for other kernels)"
-		exit 0
-	elif [ "$rc" -ne 0 ]; then
-		tail -n 5 "/var/lib/dkms/ovpn/$version/build/make.log" >&2 || true
-		die "the DKMS build for $kver failed (log: /var/lib/dkms/ovpn/$version/build/make.log)"
-	fi
-	dkms install -m ovpn -v "$version" -k "$kver"
+	failed=0
+	for kver in "${kernels[@]}"; do
+		rc=0
+		dkms build -m ovpn -v "$version" -k "$kver" || rc=$?
+		if [ "$rc" -eq 77 ]; then
+			"$here/dkms-notice.sh" "$kver"
+			echo "ovpn-backports: nothing installed for $kver"
+		elif [ "$rc" -ne 0 ]; then
+			tail -n 5 "/var/lib/dkms/ovpn/$version/build/make.log" >&2 || true
+			echo "ovpn-backports: the DKMS build for $kver failed (log: /var/lib/dkms/ovpn/$version/build/make.log)" >&2
+			failed=1
+		else
+			dkms install -m ovpn -v "$version" -k "$kver" || failed=1
+		fi
+	done
+	exit "$failed"
 	;;
 remove)
 	[ $# -le 2 ] || { usage >&2; exit 2; }

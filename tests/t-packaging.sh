@@ -1,0 +1,320 @@
+#!/usr/bin/env bash
+# Packaging: the release tarball, the .deb and the .rpm, installed for real.
+#
+# Installs real Debian kernel headers (6.1 and 6.12) with dpkg, links a 7.3
+# kernel's headers as /lib/modules/7.3.4+deb13-amd64/build and a kernel whose
+# config lacks an option, then installs, upgrades and purges ovpn-dkms and does
+# the same with DKMS from the release tarball. Needs root; undoes everything
+# it did (packages purged, fake /lib/modules entries removed) so it can run again.
+set -euo pipefail
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+# shellcheck source=scripts/kernels.sh
+. "$TOP/scripts/kernels.sh"
+
+case "${1:-}" in
+-h|--help)
+	sed -n '2,8s/^# \{0,1\}//p' "$0"
+	exit 0
+	;;
+esac
+
+if [ "$(id -u)" -ne 0 ]; then
+	if sudo -n true 2>/dev/null; then
+		exec sudo -n XDG_CACHE_HOME="$CACHE/.." PATH="$PATH" "$0" "$@"
+	fi
+	tap 1 "packaging tests need root (or password-less sudo): dpkg -i, dkms install"
+	tap_done
+	exit 1
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+tmp=$(mktemp -d)
+k73_rel=7.3.4+deb13-amd64
+nocfg_rel=6.1.0-56-nocfg
+installed_pkgs=()   # packages this run installed, purged at the end
+created_dirs=()     # /lib/modules entries this run created
+[ -d /lib/modules ] || created_dirs+=(/lib/modules)
+intree_ko=""
+
+cleanup() {
+	set +e
+	dpkg --purge ovpn-dkms >/dev/null 2>&1
+	for v in /var/lib/dkms/ovpn/*/; do
+		[ -d "$v" ] && dkms remove -m ovpn -v "$(basename "$v")" --all >/dev/null 2>&1
+	done
+	rm -rf /var/lib/dkms/ovpn /usr/src/ovpn-[0-9]*
+	if [ ${#installed_pkgs[@]} -gt 0 ]; then
+		dpkg --purge "${installed_pkgs[@]}" >/dev/null 2>&1
+	fi
+	# Newest first: /lib/modules itself (if this run made it) goes last, and only if empty.
+	for ((i = ${#created_dirs[@]} - 1; i >= 0; i--)); do
+		d="${created_dirs[$i]}"
+		if [ "$d" = /lib/modules ]; then rmdir "$d" 2>/dev/null; else rm -rf "$d"; fi
+	done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# installed PKG: 0 if dpkg has PKG installed
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed'; }
+# mkdir_mod REL: create /lib/modules/REL, remembering to remove it
+mkdir_mod() {
+	[ -e "/lib/modules/$1" ] || created_dirs+=("/lib/modules/$1")
+	mkdir -p "/lib/modules/$1"
+}
+# ko_files: every ovpn.ko DKMS may have installed
+ko_files() { find /lib/modules/ -path '*/updates/*' -name 'ovpn.ko*' 2>/dev/null | sort; }
+# no_trace: nothing of ovpn-dkms left
+no_trace() {
+	local left
+	left=$( { ls -d /var/lib/dkms/ovpn /usr/src/ovpn-* 2>/dev/null; ko_files; } || true)
+	[ -z "$left" ] || { diag "left behind: $(echo "$left" | tr '\n' ' ')"; return 1; }
+}
+# dkms_installed VERSION KREL: dkms status says installed and the .ko has KREL's vermagic
+dkms_installed() {
+	local v="$1" k="$2" ko st
+	st=$(dkms status -m ovpn -v "$v" -k "$k" 2>/dev/null)
+	echo "$st" | grep -q ': installed' || { diag "dkms status for $k: ${st:-nothing}"; return 1; }
+	ko=$(find "/lib/modules/$k/updates" -name 'ovpn.ko*' 2>/dev/null | head -n1)
+	[ -n "$ko" ] || { diag "no ovpn.ko under /lib/modules/$k/updates"; return 1; }
+	case "$(modinfo -F vermagic "$ko")" in
+	"$k "*) ;;
+	*) diag "$ko vermagic: $(modinfo -F vermagic "$ko")"; return 1 ;;
+	esac
+	[[ "$(modinfo -F version "$ko")" == "$v "* ]] || { diag "$ko version: $(modinfo -F version "$ko")"; return 1; }
+}
+
+for t in dkms dpkg-buildpackage dh_dkms lintian rpmbuild rpmlint xz; do
+	command -v "$t" >/dev/null || { tap 1 "tool $t is installed (tests/test-packages.txt)"; tap_done; exit 1; }
+done
+
+[ -f "$TOP/backports/PROVENANCE" ] || make -s -C "$TOP" sources >/dev/null 2>&1
+version=$(sed -n 's/^PACKAGE_VERSION=//p' "$TOP/backports/PROVENANCE")
+next="$version.1"
+diag "version $version, upgrade to $next"
+
+# --- the release tarball ---------------------------------------------------
+unset SOURCE_DATE_EPOCH
+tb1=$(make -s -C "$TOP" dist | tail -n1)
+mkdir -p "$tmp/d1"
+cp "$tb1" "$tmp/d1/"
+tb1="$tmp/d1/$(basename "$tb1")"
+sleep 1
+tb2=$(make -s -C "$TOP" dist | tail -n1)
+cmp -s "$tb1" "$tb2"
+tap $? "make dist twice gives byte-identical tarballs ($(basename "$tb1"), $(sha256sum < "$tb1" | cut -c1-16))"
+SOURCE_DATE_EPOCH=1700000000 "$TOP/scripts/dist.sh" --out "$tmp/d3" >/dev/null
+[ "$(tar -tvf "$tmp/d3/$(basename "$tb1")" --full-time | awk '{print $2, $4, $5}' | sort -u)" = \
+  "0/0 $(date -u -d @1700000000 '+%Y-%m-%d %H:%M:%S')" ]
+tap $? "tarball members are owned by 0/0 and dated SOURCE_DATE_EPOCH"
+
+list=$(tar -tf "$tb1" | sed 's|^[^/]*/||')
+ok=0
+for f in backports/version.h backports/PROVENANCE backports/drivers/net/ovpn/main.c \
+	 backports/include/uapi/linux/ovpn.h compat/compat.h Kbuild Makefile dkms.conf \
+	 ovpn-dkms.spec README.md COPYING scripts/build.sh scripts/check-kernel.sh; do
+	grep -qx "$f" <<< "$list" || { diag "missing $f"; ok=1; }
+done
+! grep -qE '^backports/(tools|Documentation)/' <<< "$list" || { diag "selftests shipped"; ok=1; }
+tap $ok "tarball holds the generated tree, compat/, kbuild files, dkms.conf, spec, scripts, README, COPYING; no selftests"
+
+mkdir -p "$tmp/src"
+tar -C "$tmp/src" -xf "$tb1"
+srcdir="$tmp/src/$(basename "$tb1" .tar.xz)"
+grep -qx "PACKAGE_VERSION=\"$version\"" "$srcdir/dkms.conf" &&
+	grep -qx 'BUILD_EXCLUSIVE_KERNEL_MIN="5.4"' "$srcdir/dkms.conf" &&
+	grep -qx 'BUILD_EXCLUSIVE_KERNEL_MAX="6.15.999"' "$srcdir/dkms.conf" &&
+	grep -q "OVPN_BACKPORTS_VERSION \"$version " "$srcdir/backports/version.h"
+tap $? "dkms.conf and version.h carry version $version, DKMS range 5.4 to 6.15.999"
+
+# dkms.conf's regex (for DKMS < 3.1) must agree with MIN/MAX.
+ok=0
+# shellcheck disable=SC1090,SC1091 # dkms.conf is a bash fragment
+re=$(kernelver=x kernel_source_dir=x; . "$srcdir/dkms.conf"; echo "$BUILD_EXCLUSIVE_KERNEL")
+for k in 5.4.0-1 5.10.0-32-amd64 5.19.17 6.1.0-56-amd64 6.12.95+deb12-amd64 6.15.11 6.15; do
+	[[ "$k" =~ $re ]] || { diag "regex refuses $k"; ok=1; }
+done
+for k in 4.19.0-27-amd64 5.3.18 6.16.0 6.16.1-1-amd64 6.20.0 7.3.4+deb13-amd64 10.1.0; do
+	[[ "$k" =~ $re ]] && { diag "regex accepts $k"; ok=1; }
+done
+tap $ok "dkms.conf BUILD_EXCLUSIVE_KERNEL takes 5.4 to 6.15 and refuses 6.16+ and <5.4"
+
+# Built from the tarball alone: spatch must not be run, plain make KERNEL_SRC=.
+k61=$("$TOP/scripts/fetch-kernel.sh" debian-6.1)
+mkdir -p "$tmp/nococci"
+printf '#!/bin/sh\necho "spatch must not run" >&2\ntouch %s/spatch-ran\nexit 1\n' "$tmp" > "$tmp/nococci/spatch"
+chmod +x "$tmp/nococci/spatch"
+out=$(PATH="$tmp/nococci:$PATH" JOBS=2 make -C "$srcdir" KERNEL_SRC="$k61" 2>&1) && rc=0 || rc=$?
+[ "$rc" -eq 0 ] && [ ! -e "$tmp/spatch-ran" ] && [ -f "$srcdir/ovpn.ko" ] &&
+	case "$(modinfo -F vermagic "$srcdir/ovpn.ko")" in 6.1.0-56-amd64\ *) true ;; *) false ;; esac
+tap $? "the tarball, without coccinelle, builds with plain make KERNEL_SRC=<debian-6.1>"
+[ "$rc" -eq 0 ] || echo "$out" | tail -n 8 | sed 's/^/#   /'
+
+# --- .deb and .rpm, and their linters ---------------------------------------
+deb_out=$("$TOP/scripts/mkpkg.sh" --out "$tmp/pkg" deb "$tb1" 2>&1) && rc=0 || rc=$?
+deb="$tmp/pkg/ovpn-dkms_${version}-1_all.deb"
+[ "$rc" -eq 0 ] && [ -f "$deb" ]
+tap $? "make deb builds ovpn-dkms_${version}-1_all.deb from the release tarball"
+[ "$rc" -eq 0 ] || echo "$deb_out" | tail -n 10 | sed 's/^/#   /'
+changes=$(find "$tmp/pkg" -name "ovpn-backports_${version}-1_*.changes" | head -n1)
+# (outputs captured first: grep -q on a pipe would kill the writer under pipefail)
+info=$(dpkg-deb -I "$deb" 2>&1 || true)
+control=$(tar -xOf "$(find "$tmp/pkg" -name '*.debian.tar.xz' | head -n1)" debian/control 2>&1 || true)
+contents=$(dpkg-deb -c "$deb" 2>&1 || true)
+grep -qE '^ Depends:.*\bdkms\b' <<< "$info" &&
+	grep -qx 'Testsuite: autopkgtest-pkg-dkms' <<< "$control" &&
+	grep -qx 'Build-Depends: .*dh-sequence-dkms.*' <<< "$control" &&
+	grep -q " ./usr/src/ovpn-$version/dkms.conf$" <<< "$contents"
+tap $? ".deb depends on dkms, ships /usr/src/ovpn-$version/dkms.conf; source uses dh-sequence-dkms, declares autopkgtest-pkg-dkms"
+lint=$(lintian --fail-on error,warning "$changes" 2>&1) && rc=0 || rc=$?
+[ "$rc" -eq 0 ] && ! grep -qE '^[EW]: ' <<< "$lint"
+tap $? "lintian: no errors or warnings (source and binary)"
+grep -E '^[EWI]: ' <<< "$lint" | sed 's/^/#   /' || true
+
+rpm_out=$("$TOP/scripts/mkpkg.sh" --out "$tmp/pkg" rpm "$tb1" 2>&1) && rc=0 || rc=$?
+rpm="$tmp/pkg/ovpn-dkms-${version}-1.noarch.rpm"
+[ "$rc" -eq 0 ] && [ -f "$rpm" ]
+tap $? "make rpm builds ovpn-dkms-${version}-1.noarch.rpm from the release tarball"
+[ "$rc" -eq 0 ] || echo "$rpm_out" | tail -n 10 | sed 's/^/#   /'
+scripts=$(rpm -qp --scripts "$rpm" 2>/dev/null)
+requires=$(rpm -qpR "$rpm" 2>/dev/null || true)
+files=$(rpm -qlp "$rpm" 2>/dev/null || true)
+grep -qx dkms <<< "$requires" &&
+	sed -n '/^postinstall/,/^preuninstall/p' <<< "$scripts" | grep -q 'dkms add' &&
+	sed -n '/^postinstall/,/^preuninstall/p' <<< "$scripts" | grep -q 'dkms build' &&
+	sed -n '/^postinstall/,/^preuninstall/p' <<< "$scripts" | grep -q 'dkms install' &&
+	sed -n '/^preuninstall/,$p' <<< "$scripts" | grep -q 'dkms remove' &&
+	grep -qx "/usr/src/ovpn-$version/dkms.conf" <<< "$files"
+tap $? ".rpm requires dkms, %post runs dkms add/build/install, %preun dkms remove"
+tar -C "$tmp" -xf "$tb1" "$(basename "$tb1" .tar.xz)/ovpn-dkms.spec"
+lint=$(rpmlint -r "$TOP/rpm/ovpn-dkms.rpmlintrc" "$rpm" "$tmp/$(basename "$tb1" .tar.xz)/ovpn-dkms.spec" 2>&1) && rc=0 || rc=$?
+[ "$rc" -eq 0 ] && grep -q ' 0 errors, 0 warnings' <<< "$lint"
+tap $? "rpmlint: no errors or warnings (rpm and spec)"
+grep -E ': [EW]: ' <<< "$lint" | sed 's/^/#   /' || true
+
+# The next version, for the upgrade tests.
+tbn=$("$TOP/scripts/dist.sh" --out "$tmp/dn" --version "$next")
+"$TOP/scripts/mkpkg.sh" --out "$tmp/pkgn" deb "$tbn" >/dev/null 2>&1
+debn="$tmp/pkgn/ovpn-dkms_${next}-1_all.deb"
+[ -f "$debn" ]
+tap $? "a second package of version $next builds"
+
+# --- a 6.16+ kernel: skipped with the reason, in-tree ovpn untouched --------
+k73=$("$TOP/scripts/fetch-kernel.sh" debian-7.3)
+mkdir_mod "$k73_rel"
+ln -sfn "$k73" "/lib/modules/$k73_rel/build"
+# The kernel's own ovpn.ko (from its modules package), to check it stays as it is.
+intree_dir="/lib/modules/$k73_rel/kernel/drivers/net/ovpn"
+if modpkg=$("$TOP/scripts/apt-fetch.sh" "linux-modules-$k73_rel" 2>/dev/null); then
+	mkdir -p "$intree_dir"
+	dpkg-deb --fsys-tarfile "$modpkg" |
+		tar -xO "./usr/lib/modules/$k73_rel/kernel/drivers/net/ovpn/ovpn.ko.xz" > "$intree_dir/ovpn.ko.xz" || true
+	intree_ko="$intree_dir/ovpn.ko.xz"
+	intree_sum=$(sha256sum "$intree_ko" | cut -d' ' -f1)
+fi
+out=$(dpkg -i "$deb" 2>&1) && rc=0 || rc=$?
+[ "$rc" -eq 0 ] && grep -q "kernel $k73_rel is skipped: Linux 6.16 and later ship ovpn in-tree" <<< "$out"
+tap $? "7.3: the package installs and says the kernel is skipped because it ships ovpn in-tree"
+[ "$rc" -eq 0 ] || echo "$out" | tail -n 10 | sed 's/^/#   /'
+rc=0
+dkms build -m ovpn -v "$version" -k "$k73_rel" >/dev/null 2>&1 || rc=$?
+[ "$rc" -eq 77 ]
+tap $? "7.3: dkms build exits 77 (skip) for $k73_rel (exit $rc)"
+[ -z "$(find "/lib/modules/$k73_rel" -path '*/updates/*' -name 'ovpn.ko*')" ] &&
+	{ [ -z "$intree_ko" ] || [ "$(sha256sum "$intree_ko" | cut -d' ' -f1)" = "$intree_sum" ]; }
+tap $? "7.3: no ovpn.ko from us under /lib/modules/$k73_rel; its in-tree ovpn.ko is untouched"
+
+# --- a kernel whose config lacks an option: the build fails, naming it ------
+nocfg="$tmp/nocfg"
+cp -as "$k61" "$nocfg"
+rm "$nocfg/.config"
+grep -vE '^CONFIG_STREAM_PARSER=' "$k61/.config" > "$nocfg/.config"
+mkdir_mod "$nocfg_rel"
+ln -sfn "$nocfg" "/lib/modules/$nocfg_rel/build"
+out=$(dkms build -m ovpn -v "$version" -k "$nocfg_rel" 2>&1) && rc=0 || rc=$?
+log="/var/lib/dkms/ovpn/$version/build/make.log"
+[ "$rc" -ne 0 ] && [ "$rc" -ne 77 ] && grep -q 'make.log' <<< "$out" &&
+	grep -q "lacks what ovpn needs: CONFIG_STREAM_PARSER" "$log"
+tap $? "a kernel without CONFIG_STREAM_PARSER: dkms build fails (exit $rc) and make.log names the option"
+grep -h 'lacks' "$log" 2>/dev/null | sed 's/^/#   /' || true
+rm -rf "/lib/modules/$nocfg_rel"
+
+out=$(apt-get remove --purge -y ovpn-dkms 2>&1) && rc=0 || rc=$?
+[ "$rc" -eq 0 ] && no_trace
+tap $? "7.3: apt-get remove --purge ovpn-dkms leaves no trace"
+
+# --- real Debian 6.1 and 6.12 headers, installed with dpkg ------------------
+hdr_debs=()
+kernels=()
+for alias in debian-6.1 debian-6.12; do
+	kernel_info "$alias"
+	kernels+=("$KABI")
+	for p in "${KHDR_PKGS[@]}"; do
+		installed "$p" && continue
+		hdr_debs+=("$("$TOP/scripts/apt-fetch.sh" "$p")")
+		installed_pkgs=("$p" "${installed_pkgs[@]}")
+	done
+done
+# The 6.12 headers depend on the kernel image: a stub package stands in for it
+# (an image cannot be installed in a container and is not needed to build).
+stub=linux-image-6.12.95+deb12-amd64-unsigned
+if ! installed "$stub" && ! installed linux-image-6.12.95+deb12-amd64; then
+	mkdir -p "$tmp/stub/DEBIAN"
+	cat > "$tmp/stub/DEBIAN/control" <<EOF
+Package: $stub
+Version: 6.12.95-1~bpo12+1
+Architecture: amd64
+Maintainer: ovpn-backports tests <tests@invalid>
+Description: test stub for the ovpn-backports packaging tests
+ Satisfies linux-headers-6.12.95+deb12-amd64's dependency on its image.
+EOF
+	dpkg-deb -b "$tmp/stub" "$tmp/stub.deb" >/dev/null
+	hdr_debs=("$tmp/stub.deb" "${hdr_debs[@]}")
+	installed_pkgs+=("$stub")
+fi
+for k in "${kernels[@]}"; do mkdir_mod "$k"; done
+out=$( { [ ${#hdr_debs[@]} -eq 0 ] || dpkg -i "${hdr_debs[@]}"; } 2>&1) && rc=0 || rc=$?
+[ "$rc" -eq 0 ] && [ -e "/lib/modules/${kernels[0]}/build/Makefile" ] && [ -e "/lib/modules/${kernels[1]}/build/Makefile" ]
+tap $? "linux-headers-${kernels[0]} and linux-headers-${kernels[1]} installed with dpkg -i"
+[ "$rc" -eq 0 ] || echo "$out" | tail -n 10 | sed 's/^/#   /'
+
+out=$(dpkg -i "$deb" 2>&1) && rc=0 || rc=$?
+ok=$rc
+for k in "${kernels[@]}"; do dkms_installed "$version" "$k" || ok=1; done
+tap $ok "dpkg -i ovpn-dkms builds and installs ovpn.ko $version for ${kernels[*]} (dkms status, vermagic)"
+[ "$rc" -eq 0 ] || { echo "$out" | tail -n 8 | sed 's/^/#   /'; tail -n 5 "/var/lib/dkms/ovpn/$version/build/make.log" 2>/dev/null | sed 's/^/#   /'; }
+[ -z "$(find "/lib/modules/$k73_rel" -path '*/updates/*' -name 'ovpn.ko*')" ]
+tap $? "7.3 still gets no ovpn.ko with the 6.1 and 6.12 builds"
+
+out=$(dpkg -i "$debn" 2>&1) && rc=0 || rc=$?
+ok=$rc
+for k in "${kernels[@]}"; do dkms_installed "$next" "$k" || ok=1; done
+[ ! -e "/var/lib/dkms/ovpn/$version" ] && [ ! -e "/usr/src/ovpn-$version" ] || { diag "$version left behind"; ok=1; }
+[ "$(ko_files | wc -l)" -eq "${#kernels[@]}" ] || { diag "ovpn.ko files: $(ko_files | tr '\n' ' ')"; ok=1; }
+tap $ok "upgrade to $next rebuilds for both kernels; nothing of $version left"
+[ "$rc" -eq 0 ] || echo "$out" | tail -n 8 | sed 's/^/#   /'
+
+out=$(apt-get remove --purge -y ovpn-dkms 2>&1) && rc=0 || rc=$?
+[ "$rc" -eq 0 ] && no_trace
+tap $? "apt-get remove --purge ovpn-dkms leaves no trace (/var/lib/dkms/ovpn, /usr/src/ovpn-*, ovpn.ko)"
+dpkg --purge ovpn-dkms >/dev/null 2>&1 || true
+
+# --- DKMS straight from the release tarball (make dkms-install) -------------
+out=$("$TOP/scripts/dkms.sh" install "$tb1" "${kernels[@]}" 2>&1) && rc=0 || rc=$?
+ok=$rc
+for k in "${kernels[@]}"; do dkms_installed "$version" "$k" || ok=1; done
+tap $ok "release tarball: dkms add/build/install for ${kernels[*]}"
+[ "$rc" -eq 0 ] || echo "$out" | tail -n 8 | sed 's/^/#   /'
+out=$("$TOP/scripts/dkms.sh" install "$tbn" "${kernels[@]}" 2>&1) && rc=0 || rc=$?
+ok=$rc
+for k in "${kernels[@]}"; do dkms_installed "$next" "$k" || ok=1; done
+[ ! -e "/var/lib/dkms/ovpn/$version" ] && [ ! -e "/usr/src/ovpn-$version" ] || { diag "$version left behind"; ok=1; }
+[ "$(ko_files | wc -l)" -eq "${#kernels[@]}" ] || ok=1
+tap $ok "release tarball: upgrade to $next rebuilds; nothing of $version left"
+out=$("$TOP/scripts/dkms.sh" remove 2>&1) && rc=0 || rc=$?
+[ "$rc" -eq 0 ] && no_trace
+tap $? "release tarball: dkms remove (make dkms-remove) leaves no trace"
+[ "$rc" -eq 0 ] || echo "$out" | tail -n 5 | sed 's/^/#   /'
+
+tap_done
