@@ -39,7 +39,7 @@ PKG_VERSION = $(shell sed -n 's/^PACKAGE_VERSION=//p' $(TOP)/backports/PROVENANC
 all: build
 
 help:
-	@sed -n '2,17s/^# \{0,1\}//p' $(TOP)/Makefile
+	@sed -n '2,/^$$/s/^# \{0,1\}//p' $(TOP)/Makefile
 
 sources:
 	@upstream_dir=$$($(TOP)/scripts/fetch-upstream.sh '$(UPSTREAM)') && \
