@@ -61,9 +61,9 @@ static inline void netdev_put(struct net_device *dev,
 #endif /* !OVPN_HAVE_NETDEV_HOLD */
 
 /*
- * struct pcpu_dstats: private to drivers/net/vrf.c until mainline 6.1 moved
- * it to this header (5.10 and 5.15 only have the incomplete type behind
- * net_device::dstats): complete it here. Mainline 6.11 ("net: core,vrf:
+ * struct pcpu_dstats: private to drivers/net/vrf.c on older kernels (5.4,
+ * 5.10 and 5.15 only have the incomplete type behind net_device::dstats):
+ * probed, and completed here with vrf's layout. Mainline 6.11 ("net: core,vrf:
  * Change pcpu_dstat fields to u64_stats_t") changed the field types: both
  * layouts are probed and handled below.
  */
