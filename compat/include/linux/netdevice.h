@@ -9,18 +9,6 @@
 #include <linux/workqueue.h>
 
 /*
- * DEBUG_NET_WARN_ON_ONCE(): mainline 5.19 ("net: add DEBUG_NET_WARN_ON_ONCE"),
- * a macro. Only a real warning with CONFIG_DEBUG_NET, as upstream.
- */
-#ifndef DEBUG_NET_WARN_ON_ONCE
-#if IS_ENABLED(CONFIG_DEBUG_NET)
-#define DEBUG_NET_WARN_ON_ONCE(cond) ((void)WARN_ON_ONCE(cond))
-#else
-#define DEBUG_NET_WARN_ON_ONCE(cond) BUILD_BUG_ON_INVALID(cond)
-#endif
-#endif
-
-/*
  * netdevice_tracker: mainline 5.17 ("net: add net device refcount tracker
  * infrastructure"), with dev_hold_track()/dev_put_track(); renamed to
  * netdev_hold()/netdev_put() in 6.0 ("net: rename dev_hold_track() to

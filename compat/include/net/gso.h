@@ -3,9 +3,9 @@
 #define _OVPN_COMPAT_NET_GSO_H
 
 /*
- * <net/gso.h>: mainline 6.4 ("net: move gso declarations and functions to
- * their own files"); before it skb_gso_segment() was in <linux/netdevice.h>
- * and skb_gso_reset() in <linux/skbuff.h>. Probed (the file's presence).
+ * <net/gso.h>: mainline 6.5 ("net: move gso declarations and functions to
+ * their own files"), probed. Before it the same declarations (skb_gso_segment(),
+ * SKB_GSO_CB, ...) were in <linux/netdevice.h> and <linux/skbuff.h>.
  */
 #ifdef OVPN_HAVE_NET_GSO_H
 #include_next <net/gso.h>
