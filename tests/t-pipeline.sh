@@ -8,7 +8,9 @@ set -euo pipefail
 . "$TOP/scripts/kernels.sh"
 
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+made=()	# cache entries this test creates from throw-away sources
+cleanup() { rm -rf "$tmp" "${made[@]}"; }
+trap cleanup EXIT
 now() { date +%s.%N; }
 secs() { printf '%.1f' "$(echo "$2 - $1" | bc)"; }
 
@@ -67,17 +69,17 @@ git -C "$src" add -A
 git -C "$src" -c user.email=t@t -c user.name=t commit -qm "v7.3.4 subset"
 git -C "$src" tag v7.3.4
 sha=$(git -C "$src" rev-parse HEAD)
-p=$("$TOP/scripts/fetch-upstream.sh" "git:file://$src@v7.3.4" 2>/dev/null) &&
+p=$("$TOP/scripts/fetch-upstream.sh" "git:file://$src@v7.3.4" 2>/dev/null) && made+=("$p") &&
 	grep -qx "UPSTREAM_COMMIT=$sha" "$p/PROVENANCE" && grep -qx "UPSTREAM_REF=v7.3.4" "$p/PROVENANCE"
 tap $? "git:URL@REF source records ref and commit"
 "$TOP/scripts/gentree.sh" --out "$tmp/bpgit" "$p" 2>/dev/null &&
 	grep -q "git v7.3.4 ${sha:0:12}" "$tmp/bpgit/version.h"
 tap $? "git provenance reaches the module version string"
-p=$("$TOP/scripts/fetch-upstream.sh" "$src" 2>/dev/null) && grep -qx 'UPSTREAM_SOURCE=dir' "$p/PROVENANCE"
+p=$("$TOP/scripts/fetch-upstream.sh" "$src" 2>/dev/null) && made+=("$p") && grep -qx 'UPSTREAM_SOURCE=dir' "$p/PROVENANCE"
 tap $? "local kernel tree source"
 tar -C "$tmp" -cJf "$tmp/linux-7.3.4.tar.xz" linux
 sum=$(sha256sum "$tmp/linux-7.3.4.tar.xz" | cut -d' ' -f1)
-p=$("$TOP/scripts/fetch-upstream.sh" "$tmp/linux-7.3.4.tar.xz" 2>/dev/null) &&
+p=$("$TOP/scripts/fetch-upstream.sh" "$tmp/linux-7.3.4.tar.xz" 2>/dev/null) && made+=("$p") &&
 	grep -qx "UPSTREAM_SHA256=$sum" "$p/PROVENANCE"
 tap $? "tarball source records its sha256"
 tap_done

@@ -12,4 +12,19 @@
 #define WQ_PERCPU 0
 #endif
 
+/*
+ * disable_delayed_work_sync(): mainline 6.10 ("workqueue: Implement
+ * disable/enable for (delayed) work items"): probed. The fallback only
+ * cancels the work and waits for it: unlike upstream it does not make later
+ * queue_delayed_work()/mod_delayed_work() calls fail, so every caller that
+ * could re-arm the work afterwards must be guarded (for ovpn:
+ * ovpn_compat_{queue,mod}_delayed_work() in compat/include/linux/netdevice.h).
+ */
+#ifndef OVPN_HAVE_DISABLE_DELAYED_WORK_SYNC
+static inline bool disable_delayed_work_sync(struct delayed_work *dwork)
+{
+	return cancel_delayed_work_sync(dwork);
+}
+#endif
+
 #endif /* _OVPN_COMPAT_LINUX_WORKQUEUE_H */

@@ -1,0 +1,16 @@
+// Undoes: "net: Introduce sk_use_task_frag in struct sock" (mainline 6.2; also
+// in some stable kernels, e.g. Debian's 6.1.y).
+// Needed by: kernels without struct sock::sk_use_task_frag (probed; <= 5.15 and
+// 6.1 stable releases without the backport).
+// Why not a header: a header cannot add a struct member. The assignment becomes
+// ovpn_compat_sk_disable_task_frag() (compat/include/net/sock.h), which is the
+// assignment where the member exists and nothing where it does not (there
+// sk_page_frag() already avoids task_frag for ovpn's GFP_ATOMIC allocation).
+// Files: drivers/net/ovpn/tcp.c
+
+@@
+expression S;
+symbol false;
+@@
+- S->sk_use_task_frag = false;
++ ovpn_compat_sk_disable_task_frag(S);

@@ -1,0 +1,31 @@
+// Undo: rtnl_link_ops::newlink(dev, struct rtnl_newlink_params *, extack)
+//   ("rtnetlink: Pack newlink() params into struct", mainline 6.15).
+// Needed on: kernels without struct rtnl_newlink_params (<= 6.14): probed
+//   (CentOS Stream 10 has it without a RHEL_RELEASE_CODE change).
+// Why not a header: the struct itself is provided by
+//   compat/include/net/rtnetlink.h, but rtnl_link_ops must point to a
+//   function with the kernel's own newlink signature. The patch routes the
+//   ops through OVPN_RTNL_NEWLINK(fn) and defines the adapter right after fn
+//   with OVPN_DEFINE_RTNL_NEWLINK(fn); both are no-ops where the kernel has
+//   the struct.
+// Files: drivers/net/ovpn/main.c
+
+@ops@
+identifier lops, fn;
+@@
+ struct rtnl_link_ops lops = {
+	.newlink =
+-		fn
++		OVPN_RTNL_NEWLINK(fn)
+	,
+ };
+
+@depends on ops@
+identifier ops.fn;
+@@
+ fn(...)
+ {
+ ...
+ }
++
++OVPN_DEFINE_RTNL_NEWLINK(fn);
