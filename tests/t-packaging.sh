@@ -36,6 +36,8 @@ installed_pkgs=()   # packages this run installed, purged at the end
 created_dirs=()     # /lib/modules entries this run created
 [ -d /lib/modules ] || created_dirs+=(/lib/modules)
 intree_ko=""
+fwconf=/etc/dkms/framework.conf
+fw_saved=""         # how to restore $fwconf: "" untouched, copy, none (did not exist)
 
 cleanup() {
 	set +e
@@ -52,9 +54,23 @@ cleanup() {
 		d="${created_dirs[$i]}"
 		if [ "$d" = /lib/modules ]; then rmdir "$d" 2>/dev/null; else rm -rf "$d"; fi
 	done
+	case "$fw_saved" in
+	copy) cp -p "$tmp/framework.conf.orig" "$fwconf" ;;
+	none) rm -f "$fwconf" ;;
+	esac
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
+
+# Debian's DKMS postinst builds for the running and the newest kernel only when
+# the running kernel is installed here; for every kernel otherwise. Make it
+# build for every kernel in both cases (restored at the end).
+if [ -e "/lib/modules/$(uname -r)" ] && ! grep -q '^autoinstall_all_kernels=' "$fwconf" 2>/dev/null; then
+	fw_saved=none
+	if [ -e "$fwconf" ]; then cp -p "$fwconf" "$tmp/framework.conf.orig"; fw_saved=copy; fi
+	echo 'autoinstall_all_kernels="y" # ovpn-backports tests' >> "$fwconf"
+	diag "the running kernel is installed: $fwconf says autoinstall_all_kernels during the tests"
+fi
 
 # installed PKG: 0 if dpkg has PKG installed
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed'; }
