@@ -63,6 +63,11 @@ mk=()
 cc_want=$(sed -n 's/^CONFIG_GCC_VERSION=\([0-9]*\)$/\1/p' "$kdir/.config")
 [ -z "$cc_want" ] || cc_want=$((cc_want / 10000))
 cc="${CC:-}"
+if [ -n "$cc" ] && ! command -v "${cc##* }" >/dev/null; then
+	# DKMS passes the compiler the kernel was configured with; it may not be here.
+	echo "build: CC=$cc is not installed, choosing another" >&2
+	cc=""
+fi
 if [ -z "$cc" ]; then
 	if [ -n "$cc_want" ] && command -v "gcc-$cc_want" >/dev/null; then
 		cc="gcc-$cc_want"
