@@ -78,8 +78,8 @@ if [ -n "$first" ]; then
 	: > "$tmp/changed/src/$file"
 	expect_error "semantic patch no longer applies (names patch and file)" \
 		"$first.*(no longer applies|failed).*${file##*/}|$first: .*${file##*/}" \
-		"$TOP/scripts/gentree.sh" --out "$tmp/out/backports" "$tmp/changed"
-	[ ! -e "$tmp/out/backports" ] && [ -z "$(find "$tmp/out" -name '.gentree.*')" ]
+		"$TOP/scripts/gentree.sh" --out "$tmp/gen/backports" "$tmp/changed"
+	[ ! -e "$tmp/gen/backports" ] && [ -z "$(find "$tmp/gen" -name '.gentree.*')" ]
 	tap $? "failed transform leaves nothing half-written"
 else
 	tap 1 "semantic patch no longer applies: patches/series has no semantic patch"

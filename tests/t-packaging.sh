@@ -147,6 +147,7 @@ tap $? "dkms.conf and version.h carry version $version, DKMS range 5.4 to 6.15.9
 # dkms.conf's regex (for DKMS < 3.1) must agree with MIN/MAX.
 ok=0
 # shellcheck disable=SC1090,SC1091 # dkms.conf is a bash fragment
+# shellcheck disable=SC2034 # read by the sourced dkms.conf
 re=$(kernelver=x kernel_source_dir=x; . "$srcdir/dkms.conf"; echo "$BUILD_EXCLUSIVE_KERNEL")
 for k in 5.4.0-1 5.10.0-32-amd64 5.19.17 6.1.0-56-amd64 6.12.95+deb12-amd64 6.15.11 6.15; do
 	[[ "$k" =~ $re ]] || { diag "regex refuses $k"; ok=1; }
