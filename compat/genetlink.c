@@ -32,6 +32,8 @@
 #include <linux/string.h>
 #include <net/genetlink.h>
 
+#ifndef OVPN_HAVE_GENL_SPLIT_OPS
+
 #undef genl_register_family
 #undef genl_unregister_family
 
@@ -407,3 +409,5 @@ int ovpn_genl_unregister_family(const struct genl_family *family)
 {
 	return genl_unregister_family(family);
 }
+
+#endif /* !OVPN_HAVE_GENL_SPLIT_OPS */
