@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: GPL-2.0
+// Files: drivers/net/ovpn/netlink-gen.c
+//
+// Undoes: the use of NLA_POLICY_FULL_RANGE() (NLA_VALIDATE_RANGE_PTR, "netlink:
+// extend policy range validation", 5.8) and of a const range pointer in it
+// ("netlink: make range pointers in policies const", 6.7).
+// Needed by: 5.4 (no NLA_POLICY_FULL_RANGE: the s16 min/max of older policies
+// cannot hold ovpn's peer-id and keepalive bounds) and, for the const range,
+// kernels before 6.7.
+// Why not a header: on 5.4 the check must be a validation function per range
+// (NLA_POLICY_VALIDATE_FN gives the function no access to the policy), and a
+// header cannot define functions from a policy initializer.
+//
+// Each range gets a validation function next to it, and its uses become
+// OVPN_NLA_POLICY_FULL_RANGE(type, &range, function), which is the upstream
+// NLA_POLICY_FULL_RANGE(type, &range) where the kernel has it and
+// NLA_POLICY_VALIDATE_FN(type, function) on 5.4: the range is checked on
+// every kernel (same -ERANGE and message). The functions are __maybe_unused
+// as only 5.4 references them.
+
+@range@
+identifier R;
+fresh identifier V = R ## "_validate";
+@@
+ static const struct netlink_range_validation R = { ... };
++
++static int __maybe_unused V(const struct nlattr *attr,
++			    struct netlink_ext_ack *extack)
++{
++	return ovpn_nla_validate_range_u32(attr, &R, extack);
++}
+
+@@
+identifier range.R, range.V;
+expression T;
+@@
+- NLA_POLICY_FULL_RANGE(T, &R)
++ OVPN_NLA_POLICY_FULL_RANGE(T, &R, V)
