@@ -51,7 +51,9 @@ dkms.conf: $(TOP)/backports/PROVENANCE
 	@sed 's/@PACKAGE_VERSION@/$(PKG_VERSION)/g' $(TOP)/dkms.conf.in > $(TOP)/dkms.conf.tmp && \
 	mv $(TOP)/dkms.conf.tmp $(TOP)/dkms.conf && echo "dkms.conf: ovpn $(PKG_VERSION)"
 
-$(TOP)/backports/PROVENANCE:
+# Regenerated when the semantic patches change (a checkout; the release
+# tarball ships no patches/, so there the shipped tree is used as it is).
+$(TOP)/backports/PROVENANCE: $(wildcard $(TOP)/patches/series $(TOP)/patches/*.cocci $(TOP)/patches/*.patch)
 	@$(MAKE) --no-print-directory -f $(TOP)/Makefile sources
 
 # The kernel tree: KERNEL_SRC, else /lib/modules/KVER/build, else a matrix kernel
