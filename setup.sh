@@ -39,7 +39,11 @@ if [ "$install" = 1 ]; then
 	sudo=()
 	[ "$(id -u)" -eq 0 ] || sudo=(sudo)
 	list=$(pkgs "$top/scripts/build-packages.txt")
-	[ "$testdeps" = 0 ] || list="$list $(pkgs "$top/tests/test-packages.txt")"
+	if [ "$testdeps" = 1 ]; then
+		list="$list $(pkgs "$top/tests/test-packages.txt")"
+		[ ! -f "$top/tests/vm/host-packages.txt" ] ||
+			list="$list $(pkgs "$top/tests/vm/host-packages.txt")"
+	fi
 	echo "setup: installing build dependencies"
 	export DEBIAN_FRONTEND=noninteractive
 	"${sudo[@]}" apt-get update -qq
