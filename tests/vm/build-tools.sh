@@ -60,9 +60,12 @@ trap "rm -rf '$tmp'" EXIT
 t0=$(date +%s)
 log "generating the selftests tree from $pristine"
 "$top/scripts/gentree.sh" --out "$tmp/gen" "$pristine" 2>&1 | sed 's/^/  /' >&2
-mkdir -p "$tmp/tree/Documentation/netlink"
+mkdir -p "$tmp/tree/Documentation"
 cp -a "$tmp/gen/tools" "$tmp/tree/"
-cp -a "$tmp/gen/Documentation/netlink/specs" "$tmp/tree/Documentation/netlink/"
+# the specs and the schemas ynl validates them against (genetlink*.yaml)
+cp -a "$tmp/gen/Documentation/netlink" "$tmp/tree/Documentation/"
+[ -f "$tmp/tree/Documentation/netlink/genetlink.yaml" ] ||
+	die "the pristine copy lacks Documentation/netlink/genetlink.yaml (ynl needs it)"
 cp "$tmp/gen/PROVENANCE" "$tmp/tree/"
 rm -rf "$tmp/gen"
 

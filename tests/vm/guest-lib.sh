@@ -37,3 +37,10 @@ vm_ovpn_links() {
 	done
 	echo "$n"
 }
+
+# vm_splats: kernel log lines that look like a splat (not the command line,
+# which has panic=-1 oops=panic on it).
+vm_splats() {
+	dmesg | grep -E 'Oops|BUG|WARNING|panic|KASAN|refcount_t|unregister_netdevice: waiting' |
+		grep -vE '[Cc]ommand line:' || true
+}
