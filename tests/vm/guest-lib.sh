@@ -44,3 +44,11 @@ vm_splats() {
 	dmesg | grep -E 'Oops|BUG|WARNING|panic|KASAN|refcount_t|unregister_netdevice: waiting' |
 		grep -vE '[Cc]ommand line:' || true
 }
+
+# vm_kill_ovpn_cli: end the ovpn-cli processes that new_peer/listen left in
+# the background (they hold the transport sockets, like openvpn would).
+vm_kill_ovpn_cli() {
+	local p
+	for p in $(pgrep -x ovpn-cli || true); do kill "$p" 2>/dev/null || true; done
+	vm_wait_for 10 sh -c '! pgrep -x ovpn-cli' || true
+}

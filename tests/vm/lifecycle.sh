@@ -53,12 +53,13 @@ stop_traffic() {
 }
 cleanup() {
 	stop_traffic
+	vm_kill_ovpn_cli
 	ip netns del "$A" 2>/dev/null || true
 	ip netns del "$B" 2>/dev/null || true
 }
 trap cleanup EXIT
 
-run() { echo "# $*" >> "$log"; "$@" >> "$log" 2>&1; }
+run() { echo "# [$(cut -d" " -f1 /proc/uptime)] $*" >> "$log"; "$@" >> "$log" 2>&1; }
 
 setup_ns() {
 	ip netns add "$A"
@@ -68,6 +69,10 @@ setup_ns() {
 	ip -n "$B" addr add 10.202.0.2/24 dev veth-b
 	ip -n "$A" link set veth-a up
 	ip -n "$B" link set veth-b up
+}
+
+no_udp_socket() {
+	! ip netns exec "$1" ss -Huan | grep -q ':1194 '
 }
 
 # one_iteration I: returns non-zero with a reason in $why
@@ -85,7 +90,14 @@ one_iteration() {
 	run ip netns exec "$B" "$cli" new_key tun0 10 1 0 aes 1 "$key" || { why="new_key B"; return 1; }
 	run ip -n "$A" link set tun0 up
 	run ip -n "$B" link set tun0 up
-	run ip netns exec "$A" ping -c 2 -w 10 10.9.9.2 || { why="no traffic through the tunnel"; return 1; }
+	if ! run ip netns exec "$A" ping -c 2 -w 10 10.9.9.2; then
+		why="no traffic through the tunnel (iteration $i)"
+		run ip netns exec "$A" ss -uanmp || true
+		run ip netns exec "$B" ss -uanmp || true
+		run ip netns exec "$A" "$cli" get_peer tun0 || true
+		run ip netns exec "$B" "$cli" get_peer tun0 || true
+		return 1
+	fi
 	# traffic both ways, still running at rmmod time
 	ip netns exec "$A" ping -q -f -w 60 10.9.9.2 > /dev/null 2>&1 &
 	ping_pids+=($!)
@@ -99,6 +111,11 @@ one_iteration() {
 	vm_wait_for 10 test ! -e /sys/module/ovpn || { why="/sys/module/ovpn still there after rmmod"; return 1; }
 	[ "$(vm_ovpn_links)" = 0 ] || { why="ovpn netdevs left after rmmod: $(vm_ovpn_links)"; return 1; }
 	stop_traffic
+	# the ovpn-cli daemons of new_peer held the sockets (as openvpn would)
+	vm_kill_ovpn_cli
+	# the peers' UDP sockets must go then
+	vm_wait_for 10 no_udp_socket "$A" || { why="UDP socket of ns A still open 10 s after rmmod and its owner's exit"; return 1; }
+	vm_wait_for 10 no_udp_socket "$B" || { why="UDP socket of ns B still open 10 s after rmmod and its owner's exit"; return 1; }
 	if [ -n "$(vm_splats)" ]; then
 		why="kernel splat in iteration $i: $(vm_splats | head -n1)"
 		return 1

@@ -47,6 +47,7 @@ chmod 755 "$keydir"
 cp "$(dirname "$cli")/data64.key" "$keydir/data64.key"
 chmod 644 "$keydir/data64.key"
 cleanup() {
+	vm_kill_ovpn_cli
 	ip netns del "$NS" 2>/dev/null || true
 	rm -rf "$keydir"
 }
@@ -104,6 +105,7 @@ as_root_ok swap_keys tun0 1
 as_root_ok del_key tun0 1 1
 as_root_ok del_peer tun0 1
 as_root_ok del_iface tun0
+vm_kill_ovpn_cli
 
 # root of its own user namespace: owns the netns, not the genetlink family
 userns=skipped

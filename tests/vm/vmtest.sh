@@ -270,7 +270,7 @@ ENV
 		-append "console=ttyS0 loglevel=5 panic=-1 oops=panic mitigations=off random.trust_cpu=on net.ifnames=0 vmtest.guest=$here/guest.sh" \
 		-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap" \
 		-virtfs "local,path=$res,mount_tag=vmresults,security_model=none,multidevs=remap" \
-		< /dev/null 2>&1 | tr -d '\r' | tee "$res/console.log" |
+		< /dev/null 2>&1 | sed -u 's/\r$//' | tee "$res/console.log" |
 		grep --line-buffered -E "^vmtest|VMTEST-END|$splat_re" | sed -u "s/^/[$alias] /"
 	rc=${PIPESTATUS[0]}
 	set -e
