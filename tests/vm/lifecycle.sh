@@ -90,7 +90,7 @@ one_iteration() {
 	run ip netns exec "$B" "$cli" new_key tun0 10 1 0 aes 1 "$key" || { why="new_key B"; return 1; }
 	run ip -n "$A" link set tun0 up
 	run ip -n "$B" link set tun0 up
-	if ! run ip netns exec "$A" ping -c 2 -w 10 10.9.9.2; then
+	if ! run ip netns exec "$A" ping -c 1 -w 10 10.9.9.2; then
 		why="no traffic through the tunnel (iteration $i)"
 		run ip netns exec "$A" ss -uanmp || true
 		run ip netns exec "$B" ss -uanmp || true

@@ -31,7 +31,8 @@ the guest's dmesg, on a missing end sentinel, or on a timeout.
 Which ovpn.ko the guest loads (it is put into the image's updates/ + depmod):
   --module PATH   this ovpn.ko (its vermagic must match the kernel)
   --native        the kernel's own in-tree ovpn (debian-7.3 only)
-  --tree DIR      build ovpn.ko with scripts/build.sh from the generated tree DIR
+  --tree DIR      build ovpn.ko from the generated tree DIR with the scripts/build.sh
+                  of the checkout DIR is in (DIR/../scripts/build.sh), else ours
   default: --native for debian-7.3, --tree $top/backports otherwise
 
 --tests LIST    comma or space separated; items: the selftest script names
@@ -212,7 +213,11 @@ run_kernel() {
 		tb=$(date +%s)
 		local kdir
 		kdir=$("$top/scripts/fetch-kernel.sh" "$alias")
-		if ! "$top/scripts/build.sh" --quiet --tree "$tree" "$kdir" "$res/build" > "$res/build.txt" 2>&1; then
+		# The checkout the tree belongs to builds it (its Kbuild and compat/ match the tree).
+		local builder="$top/scripts/build.sh"
+		[ ! -x "$(dirname "$tree")/scripts/build.sh" ] || builder="$(dirname "$tree")/scripts/build.sh"
+		echo "building with $builder --tree $tree" > "$res/build.txt"
+		if ! "$builder" --quiet --tree "$tree" "$kdir" "$res/build" >> "$res/build.txt" 2>&1; then
 			cat "$res/build.txt" >&2
 			printf 'module-build\tfail\t%s\t%s\n' "$(($(date +%s) - tb))" "scripts/build.sh failed, see build.txt" > "$res/summary.tsv"
 			return 1
