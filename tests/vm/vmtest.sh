@@ -44,6 +44,7 @@ Which ovpn.ko the guest loads (it is put into the image's updates/ + depmod):
 --timeout S     bound of one qemu run (default: from the test list)
 --iterations N  life-cycle iterations (default 50)
 --smp N         guest vCPUs (default 2)
+--report DIR    only print the table of the results already in DIR (all kernels there)
 
 Everything fetched or built is cached under \${XDG_CACHE_HOME:-~/.cache}/ovpn-backports.
 Host packages: tests/vm/host-packages.txt.
@@ -53,7 +54,9 @@ USAGE
 die() { echo "vmtest: $*" >&2; exit 2; }
 log() { echo "vmtest: $*" >&2; }
 
+main() {
 kernels=""
+report=""
 modsel=""
 modpath=""
 tree="$top/backports"
@@ -74,10 +77,18 @@ while [ $# -gt 0 ]; do
 	--timeout) timeout_s="$2"; shift 2 ;;
 	--iterations) iters="$2"; shift 2 ;;
 	--smp) smp="$2"; shift 2 ;;
+	--report) report="$2"; shift 2 ;;
 	*) usage >&2; exit 2 ;;
 	esac
 done
+if [ -n "$report" ]; then
+	results=$(cd "$report" && pwd)
+	kernels=$(find "$results" -mindepth 2 -maxdepth 2 -name summary.tsv -printf '%h\n' |
+		xargs -rn1 basename | sort -V | xargs)
+	[ -n "$kernels" ] || die "no results under $report"
+fi
 [ -n "${kernels// /}" ] || { usage >&2; exit 2; }
+# (--report: the functions below are defined first, then only summarize runs)
 [ "${kernels// /}" != all ] || kernels="$KERNELS_ALL"
 [ "$modsel" != module ] || [ -f "$modpath" ] || die "no such module: $modpath"
 
@@ -309,14 +320,21 @@ cell() {
 }
 
 print_table() {
-	local k sel_names=(module-build module-load) t
-	for t in $tests; do case "$t" in test*.sh) sel_names+=("$t") ;; esac; done
+	local k m sel_names=(module-build module-load) t
+	while read -r t; do
+		case "$t" in test*.sh) sel_names+=("$t") ;; esac
+	done < <(cat "$results"/*/summary.tsv 2>/dev/null | cut -f1 | sort -u)
 	echo
 	echo "== results ($results)"
-	printf '%-12s %-9s %-8s %-8s %-8s %-8s %-6s %-9s %-7s %-6s %s\n' kernel selftests \
+	printf '%-19s %-9s %-8s %-8s %-8s %-8s %-6s %-9s %-7s %-6s %s\n' "kernel (ovpn.ko)" selftests \
 		udp-aes udp-chch tcp-aes tcp-chch p2p lifecycle unpriv clean "guest-s"
 	for k in $kernels; do
-		printf '%-12s %-9s %-8s %-8s %-8s %-8s %-6s %-9s %-7s %-6s %s\n' "$k" \
+		case "$(sed -n 's/^file: //p' "$results/$k/module.txt" 2>/dev/null)" in
+		*/updates/*) m=ours ;;
+		*/kernel/*) m=native ;;
+		*) m='?' ;;
+		esac
+		printf '%-19s %-9s %-8s %-8s %-8s %-8s %-6s %-9s %-7s %-6s %s\n' "$k ($m)" \
 			"$(cell "$k" "${sel_names[@]}")" \
 			"$(cell "$k" openvpn-udp-aes)" "$(cell "$k" openvpn-udp-chacha)" \
 			"$(cell "$k" openvpn-tcp-aes)" "$(cell "$k" openvpn-tcp-chacha)" \
@@ -333,6 +351,10 @@ print_table() {
 	done
 }
 
+if [ -n "$report" ]; then
+	summarize
+	return
+fi
 tb=$(date +%s)
 tools=$("$here/build-tools.sh")
 log "test tools: $tools ($(($(date +%s) - tb)) s)"
@@ -345,17 +367,25 @@ for k in $kernels; do
 	run_kernel "$k" || overall=1
 	exec 8>&-
 done
+summarize || overall=1
+return "$overall"
+}
 
-print_table
-passed=0
-failed=0
-for k in $kernels; do
-	[ -f "$results/$k/summary.tsv" ] || { failed=$((failed + 1)); continue; }
-	p=$(awk -F'\t' '$2 == "pass"' "$results/$k/summary.tsv" | wc -l)
-	f=$(awk -F'\t' '$2 == "fail"' "$results/$k/summary.tsv" | wc -l)
-	passed=$((passed + p))
-	failed=$((failed + f))
-done
-[ "$failed" = 0 ] || overall=1
-echo "$passed passed, $failed failed"
-exit "$overall"
+# summarize: the table and the final count; non-zero if anything failed
+summarize() {
+	local k p f passed=0 failed=0
+	print_table
+	for k in $kernels; do
+		[ -f "$results/$k/summary.tsv" ] || { failed=$((failed + 1)); continue; }
+		p=$(awk -F'\t' '$2 == "pass"' "$results/$k/summary.tsv" | wc -l)
+		f=$(awk -F'\t' '$2 == "fail"' "$results/$k/summary.tsv" | wc -l)
+		passed=$((passed + p))
+		failed=$((failed + f))
+	done
+	echo "$passed passed, $failed failed"
+	[ "$failed" = 0 ]
+}
+
+# The whole script is read before it runs (safe against edits during a long run).
+main "$@"
+exit $?
