@@ -308,15 +308,16 @@ ENV
 
 # cell KERNEL NAME...: pass|fail|- for the named result rows of one kernel
 cell() {
-	local f="$results/$1/summary.tsv" n st any=0 bad=0
+	local f="$results/$1/summary.tsv" n st any=0 bad=0 retried=""
 	shift
 	for n in "$@"; do
 		st=$(awk -F'\t' -v n="$n" '$1 == n {print $2}' "$f" 2>/dev/null | tail -n1)
 		[ -n "$st" ] || continue
 		any=1
 		[ "$st" = pass ] || bad=1
+		! awk -F'\t' -v n="$n" '$1 == n {print $4}' "$f" | grep -q 'retried' || retried="(r)"
 	done
-	if [ "$any" = 0 ]; then echo -; elif [ "$bad" = 1 ]; then echo FAIL; else echo pass; fi
+	if [ "$any" = 0 ]; then echo -; elif [ "$bad" = 1 ]; then echo FAIL; else echo "pass$retried"; fi
 }
 
 print_table() {
@@ -342,12 +343,13 @@ print_table() {
 			"$(cell "$k" kernel-clean)" \
 			"$(awk '$1 == "guest" {print $2}' "$results/$k/steps.txt" 2>/dev/null)"
 	done
+	echo "(pass(r): passed on its one retry, see details; guest-s: seconds the guest ran)"
 	echo
 	echo "== details"
 	for k in $kernels; do
 		[ -f "$results/$k/summary.tsv" ] || continue
 		awk -F'\t' -v k="$k" '{printf "%-12s %-24s %-4s %5ss %s\n", k, $1, $2, $3, $4}' "$results/$k/summary.tsv"
-		echo "$k steps (s): $(tr '\n' ' ' < "$results/$k/steps.txt")"
+		[ ! -f "$results/$k/steps.txt" ] || echo "$k steps (s): $(tr "\n" " " < "$results/$k/steps.txt")"
 	done
 }
 
@@ -386,6 +388,6 @@ summarize() {
 	[ "$failed" = 0 ]
 }
 
-# The whole script is read before it runs (safe against edits during a long run).
-main "$@"
-exit $?
+# Bash reads a script as it runs it: main and the exit on one line make the
+# whole script parsed before anything runs (safe against edits during a run).
+main "$@"; exit $?
