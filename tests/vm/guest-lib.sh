@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Helpers shared by the scripts that run inside the test guest (sourced).
+# shellcheck disable=SC2034 # variables are used by the sourcing scripts
+
+# vm_result NAME pass|fail|skip SECONDS [NOTE]: one line of the results table.
+vm_result() {
+	local name="$1" status="$2" secs="$3" note="${4:-}"
+	printf '%s\t%s\t%s\t%s\n' "$name" "$status" "$secs" "$note" >> "${VM_RESULTS:?}/summary.tsv"
+	printf 'vmtest: %-22s %-4s %5ss %s\n' "$name" "$status" "$secs" "$note"
+}
+
+vm_log() { printf 'vmtest: %s\n' "$*"; }
+
+# vm_now: seconds since boot (integer), for durations.
+vm_now() { cut -d. -f1 /proc/uptime; }
+
+# vm_wait_for SECONDS CMD...: poll CMD every 0.5 s until it succeeds.
+vm_wait_for() {
+	local t="$1" end
+	shift
+	end=$(($(vm_now) + t))
+	until "$@" >/dev/null 2>&1; do
+		[ "$(vm_now)" -lt "$end" ] || return 1
+		sleep 0.5
+	done
+}
+
+# vm_ovpn_links: number of ovpn netdevs in all network namespaces.
+vm_ovpn_links() {
+	local n=0 ns c
+	local q='[.[] | select(.linkinfo.info_kind? == "ovpn")] | length'
+	c=$(ip -j -d link show 2>/dev/null | jq "$q" || echo 0)
+	n=$((n + c))
+	for ns in $(ip netns list 2>/dev/null | awk '{print $1}'); do
+		c=$(ip -n "$ns" -j -d link show 2>/dev/null | jq "$q" || echo 0)
+		n=$((n + c))
+	done
+	echo "$n"
+}
+
+# vm_splats: kernel log lines that look like a splat (not the command line,
+# which has panic=-1 oops=panic on it).
+vm_splats() {
+	dmesg | grep -E 'Oops|BUG|WARNING|panic|KASAN|refcount_t|unregister_netdevice: waiting' |
+		grep -vE '[Cc]ommand line:' || true
+}
+
+# vm_kill_ovpn_cli: end the ovpn-cli processes that new_peer/listen left in
+# the background (they hold the transport sockets, like openvpn would).
+vm_kill_ovpn_cli() {
+	local p
+	for p in $(pgrep -x ovpn-cli || true); do kill "$p" 2>/dev/null || true; done
+	vm_wait_for 10 sh -c '! pgrep -x ovpn-cli' || true
+}

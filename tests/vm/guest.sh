@@ -1,0 +1,135 @@
+#!/bin/bash
+# PID 1 of the test guest after switch_root (started by initramfs-init): set
+# up the runtime environment on the overlaid host root, run the tests named in
+# the host's guest.env, write results to the results share, print the end
+# sentinel and power off. Never returns (PID 1 exiting would panic the guest).
+set -euo pipefail
+
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/root LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=dumb
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/vm/guest-lib.sh
+. "$here/guest-lib.sh"
+
+poweroff_now() {
+	sync || true
+	umount /mnt/vmresults 2>/dev/null || true
+	echo 1 > /proc/sys/kernel/sysrq
+	echo o > /proc/sysrq-trigger
+	sleep 30
+}
+
+setup() {
+	mount -t tmpfs -o mode=1777 tmpfs /tmp
+	mount -t tmpfs -o mode=0755 tmpfs /run
+	mkdir -p /dev/pts /dev/shm /run/netns /var/run
+	mount -t devpts -o newinstance,ptmxmode=0666 devpts /dev/pts || true
+	mount -t tmpfs tmpfs /dev/shm
+	ln -sf /proc/self/fd /dev/fd
+	ln -sf /proc/self/fd/0 /dev/stdin
+	ln -sf /proc/self/fd/1 /dev/stdout
+	ln -sf /proc/self/fd/2 /dev/stderr
+	mountpoint -q /sys/kernel/debug || mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null || true
+	mkdir -p /mnt/vmresults
+	mount -t 9p -o trans=virtio,version=9p2000.L,msize=1048576 vmresults /mnt/vmresults
+	# shellcheck disable=SC1091 # written by vmtest.sh for this run
+	. /mnt/vmresults/guest.env
+	export VM_RESULTS=/mnt/vmresults
+	# The guest kernel's own module tree (with our ovpn.ko in updates/, if any).
+	mkdir -p "/lib/modules/$VM_KABI"
+	mount --bind "$VM_MODDIR" "/lib/modules/$VM_KABI"
+	hostname vmtest
+	ip link set lo up
+	sysctl -qw kernel.panic_on_oops=1 || true
+}
+
+# check_module: the ovpn that modprobe loads is the one this run asked for.
+check_module() {
+	local file taint
+	file=$(modinfo -n ovpn 2>/dev/null || true)
+	if ! modprobe ovpn; then
+		vm_result module-load fail 0 "modprobe ovpn failed ($file)"
+		return 1
+	fi
+	taint=$(cat /sys/module/ovpn/taint 2>/dev/null || true)
+	{
+		echo "file: $file"
+		echo "taint: $taint"
+		modinfo ovpn | grep -E '^(version|srcversion|vermagic|filename):' || true
+	} > "$VM_RESULTS/module.txt"
+	modprobe -r ovpn
+	case "$VM_EXPECT_MODULE:$file" in
+	native:*/kernel/*|updates:*/updates/*)
+		vm_log "ovpn module: $file (taint '${taint}')"
+		return 0 ;;
+	esac
+	vm_result module-load fail 0 "expected the $VM_EXPECT_MODULE module, modprobe found $file"
+	return 1
+}
+
+# run_selftest NAME: one upstream selftest script, KTAP output to NAME.tap;
+# retried once (and reported as such) if it fails.
+run_selftest() {
+	local name="$1" dir="/tmp/selftests/net/ovpn" t0 rc try note=""
+	for try in 1 2; do
+		t0=$(vm_now)
+		modprobe -r ovpn 2>/dev/null || true
+		rc=0
+		(cd "$dir" && OVPN_TCPDUMP_TIMEOUT="$VM_TCPDUMP_TIMEOUT" \
+			OVPN_TCPDUMP_SETTLE="$VM_TCPDUMP_SETTLE" \
+			timeout -k 10 "$VM_SELFTEST_TIMEOUT" bash "./$name") \
+			> "$VM_RESULTS/$name.tap" 2>&1 < /dev/null || rc=$?
+		if [ "$rc" = 0 ] && grep -q '^# Totals:' "$VM_RESULTS/$name.tap" &&
+			! grep -q '^not ok' "$VM_RESULTS/$name.tap"; then
+			vm_result "$name" pass $(($(vm_now) - t0)) \
+				"$(grep '^# Totals:' "$VM_RESULTS/$name.tap" | tail -n1 | sed 's/^# //')${note}"
+			return 0
+		fi
+		[ "$rc" != 124 ] || echo "vmtest: TIMEOUT after ${VM_SELFTEST_TIMEOUT}s" >> "$VM_RESULTS/$name.tap"
+		grep '^not ok' "$VM_RESULTS/$name.tap" | sed "s/^/vmtest: $name: /" || true
+		if [ "$try" = 1 ]; then
+			mv "$VM_RESULTS/$name.tap" "$VM_RESULTS/$name.try1.tap"
+			note=" (retried: try 1 failed rc=$rc, see $name.try1.tap)"
+			vm_log "$name failed (rc=$rc), retrying once"
+		fi
+	done
+	vm_result "$name" fail $(($(vm_now) - t0)) "rc=$rc${note}"
+	return 1
+}
+
+main() {
+	local t test rc=0
+	vm_log "guest up after $(vm_now) s: $(uname -r), tests: $VM_TESTS"
+	: > "$VM_RESULTS/summary.tsv"
+	# A writable copy of the selftests (they cd there and create files).
+	mkdir -p /tmp/selftests
+	cp -a "$VM_TOOLS/tree/tools/testing/selftests/." /tmp/selftests/
+	export OVPN_CLI=/tmp/selftests/net/ovpn/ovpn-cli
+	export OVPN_YNL="$VM_TOOLS/tree/tools/net/ynl/pyynl/cli.py"
+
+	check_module || rc=1
+	for test in $VM_TESTS; do
+		t=$(vm_now)
+		case "$test" in
+		test*.sh) run_selftest "$test" || rc=1 ;;
+		openvpn) bash "$here/openvpn-e2e.sh" --tools "$VM_TOOLS" --results "$VM_RESULTS/openvpn" || rc=1 ;;
+		lifecycle) bash "$here/lifecycle.sh" --iterations "$VM_LIFECYCLE_ITERS" --results "$VM_RESULTS/lifecycle" || rc=1 ;;
+		unpriv) bash "$here/unpriv.sh" --results "$VM_RESULTS/unpriv" || rc=1 ;;
+		*) vm_result "$test" fail 0 "unknown test"; rc=1 ;;
+		esac
+		vm_log "$test finished after $(($(vm_now) - t)) s"
+	done
+	dmesg > "$VM_RESULTS/dmesg.txt" 2>&1 || true
+	vm_log "guest done after $(vm_now) s"
+	echo "VMTEST-END rc=$rc"
+}
+
+if [ "$$" != 1 ]; then
+	echo "guest.sh: runs as PID 1 of the test guest (see tests/vm/vmtest.sh)" >&2
+	exit 2
+fi
+# Any unexpected error: say where, and power off (without the end sentinel).
+trap 'echo "vmtest: guest runner failed at line $LINENO"' ERR
+trap poweroff_now EXIT
+setup
+main

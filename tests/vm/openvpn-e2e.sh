@@ -1,0 +1,226 @@
+#!/usr/bin/env bash
+# OpenVPN 2.7 end-to-end over the ovpn module (DCO): a server and a client in
+# two network namespaces, certificates made at test time (self-signed,
+# peer-fingerprint), UDP and TCP x AES-256-GCM and CHACHA20-POLY1305, plus a
+# p2p-mode run. Runs inside the test guest (as root, ovpn.ko installed).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/vm/guest-lib.sh
+. "$here/guest-lib.sh"
+
+usage() {
+	cat <<'USAGE'
+Usage: openvpn-e2e.sh --tools DIR --results DIR [--cases LIST]
+
+DIR of --tools is the output of tests/vm/build-tools.sh (openvpn/run-openvpn,
+the ynl cli). Cases (default: all): udp-aes udp-chacha tcp-aes tcp-chacha p2p.
+Each case passes when both ends reach "Initialization Sequence Completed"
+with DCO in use (the logs show "DCO version:" and "DCO device tun0 opened",
+tun0 is an ovpn netdev, p2p also "P2P mode NCP negotiation result: ...
+DATA_v2=1"), the negotiated cipher is the one asked for, ping crosses the
+tunnel, and the ovpn per-peer counters (genetlink peer-get) moved on both ends.
+Results: one line per case in RESULTS/../summary.tsv (VM_RESULTS), logs in RESULTS.
+USAGE
+}
+
+tools=""
+out=""
+cases="udp-aes udp-chacha tcp-aes tcp-chacha p2p"
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-h|--help) usage; exit 0 ;;
+	--tools) tools="$2"; shift 2 ;;
+	--results) out="$2"; shift 2 ;;
+	--cases) cases="${2//,/ }"; shift 2 ;;
+	*) usage >&2; exit 2 ;;
+	esac
+done
+if [ -z "$tools" ] || [ -z "$out" ]; then usage >&2; exit 2; fi
+export VM_RESULTS="${VM_RESULTS:-$(dirname "$out")}"
+mkdir -p "$out"
+openvpn="$tools/openvpn/run-openvpn"
+ynl="$tools/tree/tools/net/ynl/pyynl/cli.py"
+work=$(mktemp -d)
+SRV=ovpn_e2e_srv
+CLI=ovpn_e2e_cli
+pids=()
+
+cleanup() {
+	local p
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+	for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+	pids=()
+	ip netns del "$SRV" 2>/dev/null || true
+	ip netns del "$CLI" 2>/dev/null || true
+}
+trap 'cleanup; rm -rf "$work"' EXIT
+
+mkcert() {
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+		-days 2 -subj "/CN=$1" -keyout "$work/$1.key" -out "$work/$1.crt" 2>/dev/null
+	openssl x509 -noout -fingerprint -sha256 -in "$work/$1.crt" | cut -d= -f2
+}
+
+setup_net() {
+	cleanup
+	ip netns add "$SRV"
+	ip netns add "$CLI"
+	ip link add veth-s netns "$SRV" type veth peer name veth-c netns "$CLI"
+	ip -n "$SRV" addr add 10.201.0.1/24 dev veth-s
+	ip -n "$CLI" addr add 10.201.0.2/24 dev veth-c
+	ip -n "$SRV" link set veth-s up
+	ip -n "$CLI" link set veth-c up
+	ip -n "$SRV" link set lo up
+	ip -n "$CLI" link set lo up
+}
+
+# write_conf ROLE MODE PROTO CIPHER > file
+write_conf() {
+	local role="$1" mode="$2" proto="$3" cipher="$4" me peer fp
+	if [ "$role" = server ]; then me=server; peer=client; else me=client; peer=server; fi
+	fp=$(cat "$work/$peer.fp")
+	cat <<CONF
+dev tun0
+dev-type tun
+cert $work/$me.crt
+key $work/$me.key
+peer-fingerprint $fp
+data-ciphers $cipher
+verb 4
+keepalive 5 30
+CONF
+	case "$mode:$role" in
+	server:server)
+		cat <<CONF
+proto ${proto}4$([ "$proto" = tcp ] && echo -server)
+local 10.201.0.1
+lport 1194
+server 10.8.0.0 255.255.255.0
+topology subnet
+dh none
+CONF
+		;;
+	server:client)
+		cat <<CONF
+client
+proto ${proto}4$([ "$proto" = tcp ] && echo -client)
+remote 10.201.0.1 1194
+nobind
+CONF
+		;;
+	p2p:server)
+		cat <<CONF
+tls-server
+dh none
+proto ${proto}4
+local 10.201.0.1
+port 1194
+remote 10.201.0.2
+ifconfig 10.9.0.1 10.9.0.2
+CONF
+		;;
+	p2p:client)
+		cat <<CONF
+tls-client
+proto ${proto}4
+local 10.201.0.2
+port 1194
+remote 10.201.0.1
+ifconfig 10.9.0.2 10.9.0.1
+CONF
+		;;
+	esac
+}
+
+# counters NS: the ovpn peers of tun0 in NS, as JSON (genetlink peer-get dump)
+counters() {
+	local idx
+	idx=$(ip netns exec "$1" cat /sys/class/net/tun0/ifindex)
+	ip netns exec "$1" "$ynl" --family ovpn --dump peer-get \
+		--json "{\"ifindex\": $idx}" --output-json
+}
+
+# counters_moved FILE: some peer has non-zero vpn and link rx/tx packets
+counters_moved() {
+	jq -e '[if type == "array" then .[] else . end | (.peer? // .)
+		| select((.["vpn-rx-packets"] // 0) > 0 and (.["vpn-tx-packets"] // 0) > 0
+		and (.["link-rx-packets"] // 0) > 0 and (.["link-tx-packets"] // 0) > 0)]
+		| length > 0' "$1" >/dev/null
+}
+
+run_case() {
+	local name="$1" mode proto cipher srvip d t0 why="" ns
+	case "$name" in
+	udp-aes) mode=server proto=udp cipher=AES-256-GCM ;;
+	udp-chacha) mode=server proto=udp cipher=CHACHA20-POLY1305 ;;
+	tcp-aes) mode=server proto=tcp cipher=AES-256-GCM ;;
+	tcp-chacha) mode=server proto=tcp cipher=CHACHA20-POLY1305 ;;
+	p2p) mode=p2p proto=udp cipher=AES-256-GCM ;;
+	*) vm_result "openvpn-$name" fail 0 "unknown case"; return 1 ;;
+	esac
+	if [ "$mode" = p2p ]; then srvip=10.9.0.1; else srvip=10.8.0.1; fi
+	d="$out/$name"
+	mkdir -p "$d"
+	t0=$(vm_now)
+	setup_net
+	modprobe ovpn
+	write_conf server "$mode" "$proto" "$cipher" > "$d/server.conf"
+	write_conf client "$mode" "$proto" "$cipher" > "$d/client.conf"
+	ip netns exec "$SRV" "$openvpn" --config "$d/server.conf" --log "$d/server.log" &
+	pids+=($!)
+	sleep 1
+	ip netns exec "$CLI" "$openvpn" --config "$d/client.conf" --log "$d/client.log" &
+	pids+=($!)
+
+	if ! vm_wait_for 90 grep -q 'Initialization Sequence Completed' "$d/server.log" ||
+		! vm_wait_for 30 grep -q 'Initialization Sequence Completed' "$d/client.log"; then
+		why="no 'Initialization Sequence Completed' within 120 s; "
+	fi
+	for ns in server client; do
+		grep -q 'DCO version:' "$d/$ns.log" || why="$why$ns: no 'DCO version:'; "
+		grep -q 'DCO device tun0 opened' "$d/$ns.log" || why="$why$ns: no 'DCO device tun0 opened'; "
+		! grep -qi 'disabling data channel offload' "$d/$ns.log" || why="$why$ns: DCO disabled; "
+		vm_wait_for 30 grep -q "Data Channel: cipher '$cipher'" "$d/$ns.log" ||
+			why="$why$ns: cipher $cipher not negotiated; "
+	done
+	if [ "$mode" = p2p ]; then
+		grep -q 'P2P mode NCP negotiation result: .*DATA_v2=1' "$d/server.log" "$d/client.log" ||
+			why="${why}no 'P2P mode NCP negotiation result: ... DATA_v2=1'; "
+	fi
+	for ns in "$SRV" "$CLI"; do
+		ip -n "$ns" -j -d link show tun0 2>/dev/null | jq -e '.[0].linkinfo.info_kind == "ovpn"' >/dev/null ||
+			why="$why$ns: tun0 is not an ovpn netdev; "
+	done
+	if ! ip netns exec "$CLI" ping -c 10 -i 0.2 -w 30 "$srvip" > "$d/ping.txt" 2>&1; then
+		why="${why}ping $srvip through the tunnel failed; "
+	fi
+	ip netns exec "$CLI" ping -c 3 -s 1300 -w 20 "$srvip" >> "$d/ping.txt" 2>&1 ||
+		why="${why}large ping $srvip failed; "
+	for ns in "$SRV" "$CLI"; do
+		if counters "$ns" > "$d/counters-$ns.json" 2>&1; then
+			counters_moved "$d/counters-$ns.json" || why="$why$ns: per-peer counters did not move; "
+		else
+			why="$why$ns: peer-get failed; "
+		fi
+	done
+	grep -h 'DCO version:' "$d/server.log" | head -n1 | sed 's/^/  /' > "$d/dco-version.txt" || true
+	cleanup
+	vm_wait_for 20 modprobe -r ovpn || why="${why}modprobe -r ovpn failed after the run; "
+	if [ -z "$why" ]; then
+		vm_result "openvpn-$name" pass $(($(vm_now) - t0)) "$proto $cipher $mode"
+	else
+		vm_result "openvpn-$name" fail $(($(vm_now) - t0)) "${why%; }"
+		tail -n 8 "$d/server.log" "$d/client.log" 2>/dev/null | sed "s/^/vmtest: openvpn-$name: /" || true
+		return 1
+	fi
+}
+
+"$openvpn" --version | head -n1 > "$out/openvpn-version.txt"
+mkcert server > "$work/server.fp"
+mkcert client > "$work/client.fp"
+rc=0
+for c in $cases; do
+	run_case "$c" || rc=1
+done
+exit "$rc"

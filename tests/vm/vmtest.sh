@@ -1,0 +1,393 @@
+#!/usr/bin/env bash
+# Boot Debian kernels in qemu (TCG), load ovpn.ko (ours or the in-tree one),
+# run the upstream selftests, an OpenVPN 2.7 DCO end-to-end test, a module
+# life-cycle test and a permission test; print a results table.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+# shellcheck source=scripts/kernels.sh
+. "$top/scripts/kernels.sh"
+
+SELFTESTS_FULL="test.sh test-tcp.sh test-chachapoly.sh test-float.sh test-large-mtu.sh test-mark.sh
+test-symmetric-id.sh test-symmetric-id-float.sh test-symmetric-id-tcp.sh test-close-socket.sh
+test-close-socket-tcp.sh"
+SELFTESTS_FAST="test.sh test-tcp.sh test-chachapoly.sh"
+EXTRA_TESTS="openvpn lifecycle unpriv"
+
+usage() {
+	cat <<USAGE
+Usage: vmtest.sh --kernel K[,K...] [--module PATH/ovpn.ko | --native | --tree DIR]
+                 [--tests LIST|fast|full] [--results DIR] [--timeout SECONDS]
+                 [--iterations N] [--smp N]
+
+Boots each kernel K (one of: $KERNELS_ALL; or "all") in
+qemu-system-x86_64 -accel tcg with the host's root shared read-only over
+virtio-9p (a tmpfs overlay on top), runs the tests in the guest and prints a
+results table and a final "N passed, N failed" line. Exits non-zero on any test
+failure, on any Oops/BUG/WARNING/panic/KASAN/refcount_t on the console or in
+the guest's dmesg, on a missing end sentinel, or on a timeout.
+
+Which ovpn.ko the guest loads (it is put into the image's updates/ + depmod):
+  --module PATH   this ovpn.ko (its vermagic must match the kernel)
+  --native        the kernel's own in-tree ovpn (debian-7.3 only)
+  --tree DIR      build ovpn.ko from the generated tree DIR with the scripts/build.sh
+                  of the checkout DIR is in (DIR/../scripts/build.sh), else ours
+  default: --native for debian-7.3, --tree $top/backports otherwise
+
+--tests LIST    comma or space separated; items: the selftest script names
+                (test.sh, test-tcp.sh, ...), openvpn, lifecycle, unpriv.
+                fast (default): $SELFTESTS_FAST + $EXTRA_TESTS
+                full: all 11 selftests + $EXTRA_TESTS
+--results DIR   where console.log, dmesg.txt, TAP files and logs go
+                (default: $top/build/vmtest/<timestamp>); one subdir per kernel
+--timeout S     bound of one qemu run (default: from the test list)
+--iterations N  life-cycle iterations (default 50)
+--smp N         guest vCPUs (default 2)
+--report DIR    only print the table of the results already in DIR (all kernels there)
+
+Everything fetched or built is cached under \${XDG_CACHE_HOME:-~/.cache}/ovpn-backports.
+Host packages: tests/vm/host-packages.txt.
+USAGE
+}
+
+die() { echo "vmtest: $*" >&2; exit 2; }
+log() { echo "vmtest: $*" >&2; }
+
+main() {
+kernels=""
+report=""
+modsel=""
+modpath=""
+tree="$top/backports"
+tests="fast"
+results=""
+timeout_s=""
+iters=50
+smp=2
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-h|--help) usage; exit 0 ;;
+	--kernel) kernels="$kernels ${2//,/ }"; shift 2 ;;
+	--module) modsel=module; modpath=$(readlink -f "$2"); shift 2 ;;
+	--native) modsel=native; shift ;;
+	--tree) modsel=tree; tree=$(readlink -f "$2"); shift 2 ;;
+	--tests) tests="$2"; shift 2 ;;
+	--results) results="$2"; shift 2 ;;
+	--timeout) timeout_s="$2"; shift 2 ;;
+	--iterations) iters="$2"; shift 2 ;;
+	--smp) smp="$2"; shift 2 ;;
+	--report) report="$2"; shift 2 ;;
+	*) usage >&2; exit 2 ;;
+	esac
+done
+if [ -n "$report" ]; then
+	results=$(cd "$report" && pwd)
+	kernels=$(find "$results" -mindepth 2 -maxdepth 2 -name summary.tsv -printf '%h\n' |
+		xargs -rn1 basename | sort -V | xargs)
+	[ -n "$kernels" ] || die "no results under $report"
+fi
+[ -n "${kernels// /}" ] || { usage >&2; exit 2; }
+# (--report: the functions below are defined first, then only summarize runs)
+[ "${kernels// /}" != all ] || kernels="$KERNELS_ALL"
+[ "$modsel" != module ] || [ -f "$modpath" ] || die "no such module: $modpath"
+
+tests=${tests//,/ }
+case "$tests" in
+fast) tests="$SELFTESTS_FAST $EXTRA_TESTS" ;;
+full) tests="$SELFTESTS_FULL $EXTRA_TESTS" ;;
+esac
+tests=$(echo "$tests" | xargs)
+for t in $tests; do
+	case " $(echo "$SELFTESTS_FULL" | xargs) $EXTRA_TESTS " in
+	*" $t "*) ;;
+	*) die "unknown test '$t'" ;;
+	esac
+done
+
+for tool in qemu-system-x86_64 busybox depmod modprobe cpio xz zstd; do
+	command -v "$tool" >/dev/null ||
+		die "$tool not found: install the packages in tests/vm/host-packages.txt"
+done
+case "$(ldd /bin/busybox 2>&1 || true)" in
+*"not a dynamic"*) ;;
+*) die "/bin/busybox is not static: install busybox-static" ;;
+esac
+
+cache="${XDG_CACHE_HOME:-$HOME/.cache}/ovpn-backports"
+results="${results:-$top/build/vmtest/$(date +%Y%m%d-%H%M%S)}"
+mkdir -p "$results"
+results=$(cd "$results" && pwd)
+
+# extract_vmlinux BZIMAGE OUT: the ELF inside a bzImage (qemu boots it via
+# PVH, skipping the guest's own slow decompression under TCG).
+extract_vmlinux() {
+	local bz="$1" out="$2" ss off len magic
+	ss=$(od -An -tu1 -j $((0x1f1)) -N1 "$bz" | tr -d ' ')
+	[ "$ss" != 0 ] || ss=4
+	read -r off len < <(od -An -tu4 -j $((0x248)) -N8 "$bz")
+	magic=$(tail -c +$(((ss + 1) * 512 + off + 1)) "$bz" | head -c 4 | od -An -tx1 | tr -d ' ')
+	local dec
+	case "$magic" in
+	28b52ffd) dec=(zstd -dc) ;;
+	fd377a58) dec=(xz -dc --single-stream) ;;
+	1f8b*) dec=(gzip -dc) ;;
+	*) die "$bz: unknown payload compression (magic $magic)" ;;
+	esac
+	# the payload is followed by its uncompressed size: ignore the trailing-data complaint
+	tail -c +$(((ss + 1) * 512 + off + 1)) "$bz" | head -c "$len" | "${dec[@]}" > "$out.tmp" 2>/dev/null || true
+	[ "$(head -c 4 "$out.tmp" | od -An -tx1 | tr -d ' ')" = 7f454c46 ] ||
+		die "$bz: could not extract an ELF vmlinux"
+	mv "$out.tmp" "$out"
+}
+
+# make_initramfs IMG KABI OUT: busybox + the guest kernel's 9p/virtio/overlay modules.
+make_initramfs() {
+	local img="$1" kabi="$2" out="$3" d n=0 m line ko base
+	d=$(mktemp -d)
+	mkdir -p "$d/bin" "$d/modules" "$d/proc" "$d/sys" "$d/dev"
+	cp /bin/busybox "$d/bin/busybox"
+	install -m755 "$here/initramfs-init" "$d/init"
+	for m in virtio_pci 9pnet_virtio 9p overlay; do
+		while read -r line; do
+			case "$line" in
+			insmod\ *) ko=$(echo "$line" | awk '{print $2}') ;;
+			*) continue ;;
+			esac
+			base=$(basename "$ko")
+			base=${base%.xz}; base=${base%.zst}; base=${base%.gz}
+			ls "$d"/modules/*-"$base" >/dev/null 2>&1 && continue
+			n=$((n + 1))
+			case "$ko" in
+			*.xz) xz -dc "$ko" ;;
+			*.zst) zstd -qdc "$ko" ;;
+			*.gz) gzip -dc "$ko" ;;
+			*) cat "$ko" ;;
+			esac > "$d/modules/$(printf %02d $n)-$base"
+		done < <(modprobe -d "$img" -S "$kabi" --show-depends "$m")
+	done
+	(cd "$d" && find . | cpio -o -H newc --quiet) > "$out.tmp"
+	rm -rf "$d"
+	mv "$out.tmp" "$out"
+}
+
+# install_module IMG KABI [KO]: KO into updates/ (or none: the in-tree one) + depmod.
+install_module() {
+	local img="$1" kabi="$2" ko="${3:-}" moddir
+	moddir="$img/lib/modules/$kabi"
+	rm -rf "$moddir/updates"
+	if [ -n "$ko" ]; then
+		install -D -m644 "$ko" "$moddir/updates/ovpn.ko"
+	fi
+	depmod -b "$img" "$kabi"
+}
+
+# budget TEST: seconds one guest attempt may take
+budget() {
+	case "$1" in
+	test.sh|test-tcp.sh|test-chachapoly.sh|test-symmetric-id*.sh|test-float.sh|test-large-mtu.sh) echo 600 ;;
+	test-*.sh) echo 300 ;;
+	openvpn) echo 600 ;;
+	lifecycle) echo $((60 + iters * 12)) ;;
+	unpriv) echo 180 ;;
+	esac
+}
+
+splat_re='Oops|BUG|WARNING|panic|KASAN|refcount_t'
+# Lines that match the pattern but are not splats: the command line itself
+# (panic=-1, oops=panic) and our own progress lines.
+not_splat_re='Command line:|command line:|^vmtest:|VMTEST-END'
+
+run_kernel() {
+	local alias="$1" res img kabi moddir ko="" expect t0 t1 tb tmo rc=0 st
+	kernel_info "$alias"
+	kabi="${KABI:?}"
+	res="$results/$alias"
+	rm -rf "$res"
+	mkdir -p "$res"
+	echo "kernel $alias ($kabi)" > "$res/steps.txt"
+
+	tb=$(date +%s)
+	img=$("$top/scripts/fetch-kernel.sh" --image "$alias")
+	img=$(readlink -f "$img")
+	moddir=$(readlink -f "$img/lib/modules/$kabi")
+	echo "fetch-image $(($(date +%s) - tb))" >> "$res/steps.txt"
+
+	local sel="$modsel"
+	[ -n "$sel" ] || { if [ "$alias" = debian-7.3 ]; then sel=native; else sel=tree; fi; }
+	case "$sel" in
+	native)
+		[ -e "$moddir/kernel/drivers/net/ovpn" ] || die "$alias has no in-tree ovpn: --native is for debian-7.3"
+		expect=native ;;
+	module) ko="$modpath"; expect=updates ;;
+	tree)
+		tb=$(date +%s)
+		local kdir
+		kdir=$("$top/scripts/fetch-kernel.sh" "$alias")
+		# The checkout the tree belongs to builds it (its Kbuild and compat/ match the tree).
+		local builder="$top/scripts/build.sh"
+		[ ! -x "$(dirname "$tree")/scripts/build.sh" ] || builder="$(dirname "$tree")/scripts/build.sh"
+		echo "building with $builder --tree $tree" > "$res/build.txt"
+		if ! "$builder" --quiet --tree "$tree" "$kdir" "$res/build" >> "$res/build.txt" 2>&1; then
+			cat "$res/build.txt" >&2
+			printf 'module-build\tfail\t%s\t%s\n' "$(($(date +%s) - tb))" "scripts/build.sh failed, see build.txt" > "$res/summary.tsv"
+			return 1
+		fi
+		ko="$res/build/ovpn.ko"
+		expect=updates
+		echo "build-module $(($(date +%s) - tb))" >> "$res/steps.txt" ;;
+	esac
+	if [ -n "$ko" ]; then
+		case "$(modinfo -F vermagic "$ko")" in
+		"$kabi "*) ;;
+		*) die "$ko was built for '$(modinfo -F vermagic "$ko")', not $kabi" ;;
+		esac
+	fi
+
+	tb=$(date +%s)
+	[ -s "$img/.vmtest-vmlinux" ] || {
+		local bz
+		bz=$(find "$img/boot" "$moddir" -maxdepth 1 -name "vmlinuz*" 2>/dev/null | head -n1)
+		[ -n "$bz" ] || die "no vmlinuz in $img"
+		extract_vmlinux "$bz" "$img/.vmtest-vmlinux"
+	}
+	local ikey
+	ikey=$(cat "$here/initramfs-init" "$0" | sha256sum | cut -c1-12)
+	[ -s "$img/.vmtest-initramfs-$ikey" ] || {
+		rm -f "$img"/.vmtest-initramfs-*
+		make_initramfs "$img" "$kabi" "$img/.vmtest-initramfs-$ikey"
+	}
+	install_module "$img" "$kabi" "$ko"
+	echo "prepare-boot $(($(date +%s) - tb))" >> "$res/steps.txt"
+
+	if [ -n "$timeout_s" ]; then
+		tmo="$timeout_s"
+	else
+		tmo=120
+		for t in $tests; do tmo=$((tmo + $(budget "$t"))); done
+	fi
+	cat > "$res/guest.env" <<ENV
+VM_KABI='$kabi'
+VM_MODDIR='$moddir'
+VM_TOOLS='$tools'
+VM_TESTS='$tests'
+VM_EXPECT_MODULE='$expect'
+VM_SELFTEST_TIMEOUT=600
+VM_TCPDUMP_TIMEOUT=${VM_TCPDUMP_TIMEOUT:-20s}
+VM_TCPDUMP_SETTLE=${VM_TCPDUMP_SETTLE:-3}
+VM_LIFECYCLE_ITERS=$iters
+ENV
+	log "$alias: booting $kabi (module: $sel${ko:+ $ko}), tests: $tests, timeout ${tmo}s"
+	t0=$(date +%s)
+	set +e
+	timeout -k 30 "$tmo" qemu-system-x86_64 -accel tcg -cpu max -m 2G -smp "$smp" \
+		-display none -nodefaults -no-reboot -serial stdio -monitor none -nic none \
+		-kernel "$img/.vmtest-vmlinux" -initrd "$img/.vmtest-initramfs-$ikey" \
+		-append "console=ttyS0 loglevel=5 panic=-1 oops=panic mitigations=off random.trust_cpu=on net.ifnames=0 vmtest.guest=$here/guest.sh" \
+		-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap" \
+		-virtfs "local,path=$res,mount_tag=vmresults,security_model=none,multidevs=remap" \
+		< /dev/null 2>&1 | sed -u 's/\r$//' | tee "$res/console.log" |
+		grep --line-buffered -E "^vmtest|VMTEST-END|$splat_re" | sed -u "s/^/[$alias] /"
+	rc=${PIPESTATUS[0]}
+	set -e
+	t1=$(date +%s)
+	echo "guest $((t1 - t0))" >> "$res/steps.txt"
+	log "$alias: guest took $((t1 - t0)) s (qemu rc=$rc)"
+
+	# The kernel stayed clean and the guest got to its end.
+	local why=""
+	[ "$rc" != 124 ] && [ "$rc" != 137 ] || why="timeout after ${tmo}s; "
+	grep -q '^VMTEST-END rc=' "$res/console.log" || why="${why}no end sentinel; "
+	cat "$res/console.log" "$res/dmesg.txt" 2>/dev/null | grep -E "$splat_re" |
+		grep -vE "$not_splat_re" | sort -u > "$res/splats.txt" || true
+	[ ! -s "$res/splats.txt" ] || why="${why}kernel splat: $(head -n1 "$res/splats.txt"); "
+	if [ -z "$why" ]; then st=pass; else st=fail; fi
+	printf 'kernel-clean\t%s\t%s\t%s\n' "$st" "$((t1 - t0))" "${why%; }" >> "$res/summary.tsv"
+	[ ! -s "$res/splats.txt" ] || { log "$alias: kernel splats:"; sed 's/^/    /' "$res/splats.txt" >&2; }
+}
+
+# cell KERNEL NAME...: pass|fail|- for the named result rows of one kernel
+cell() {
+	local f="$results/$1/summary.tsv" n st any=0 bad=0 retried=""
+	shift
+	for n in "$@"; do
+		st=$(awk -F'\t' -v n="$n" '$1 == n {print $2}' "$f" 2>/dev/null | tail -n1)
+		[ -n "$st" ] || continue
+		any=1
+		[ "$st" = pass ] || bad=1
+		! awk -F'\t' -v n="$n" '$1 == n {print $4}' "$f" | grep -q 'retried' || retried="(r)"
+	done
+	if [ "$any" = 0 ]; then echo -; elif [ "$bad" = 1 ]; then echo FAIL; else echo "pass$retried"; fi
+}
+
+print_table() {
+	local k m sel_names=(module-build module-load) t
+	while read -r t; do
+		case "$t" in test*.sh) sel_names+=("$t") ;; esac
+	done < <(cat "$results"/*/summary.tsv 2>/dev/null | cut -f1 | sort -u)
+	echo
+	echo "== results ($results)"
+	printf '%-19s %-9s %-8s %-8s %-8s %-8s %-6s %-9s %-7s %-6s %s\n' "kernel (ovpn.ko)" selftests \
+		udp-aes udp-chch tcp-aes tcp-chch p2p lifecycle unpriv clean "guest-s"
+	for k in $kernels; do
+		case "$(sed -n 's/^file: //p' "$results/$k/module.txt" 2>/dev/null)" in
+		*/updates/*) m=ours ;;
+		*/kernel/*) m=native ;;
+		*) m='?' ;;
+		esac
+		printf '%-19s %-9s %-8s %-8s %-8s %-8s %-6s %-9s %-7s %-6s %s\n' "$k ($m)" \
+			"$(cell "$k" "${sel_names[@]}")" \
+			"$(cell "$k" openvpn-udp-aes)" "$(cell "$k" openvpn-udp-chacha)" \
+			"$(cell "$k" openvpn-tcp-aes)" "$(cell "$k" openvpn-tcp-chacha)" \
+			"$(cell "$k" openvpn-p2p)" "$(cell "$k" lifecycle)" "$(cell "$k" unpriv-denied)" \
+			"$(cell "$k" kernel-clean)" \
+			"$(awk '$1 == "guest" {print $2}' "$results/$k/steps.txt" 2>/dev/null)"
+	done
+	echo "(pass(r): passed on its one retry, see details; guest-s: seconds the guest ran)"
+	echo
+	echo "== details"
+	for k in $kernels; do
+		[ -f "$results/$k/summary.tsv" ] || continue
+		awk -F'\t' -v k="$k" '{printf "%-12s %-24s %-4s %5ss %s\n", k, $1, $2, $3, $4}' "$results/$k/summary.tsv"
+		[ ! -f "$results/$k/steps.txt" ] || echo "$k steps (s): $(tr "\n" " " < "$results/$k/steps.txt")"
+	done
+}
+
+if [ -n "$report" ]; then
+	summarize
+	return
+fi
+tb=$(date +%s)
+tools=$("$here/build-tools.sh")
+log "test tools: $tools ($(($(date +%s) - tb)) s)"
+
+overall=0
+for k in $kernels; do
+	# only one qemu guest at a time on this machine (and one user of an image dir)
+	exec 8>"$cache/.vmtest.lock"
+	flock 8
+	run_kernel "$k" || overall=1
+	exec 8>&-
+done
+summarize || overall=1
+return "$overall"
+}
+
+# summarize: the table and the final count; non-zero if anything failed
+summarize() {
+	local k p f passed=0 failed=0
+	print_table
+	for k in $kernels; do
+		[ -f "$results/$k/summary.tsv" ] || { failed=$((failed + 1)); continue; }
+		p=$(awk -F'\t' '$2 == "pass"' "$results/$k/summary.tsv" | wc -l)
+		f=$(awk -F'\t' '$2 == "fail"' "$results/$k/summary.tsv" | wc -l)
+		passed=$((passed + p))
+		failed=$((failed + f))
+	done
+	echo "$passed passed, $failed failed"
+	[ "$failed" = 0 ]
+}
+
+# Bash reads a script as it runs it: main and the exit on one line make the
+# whole script parsed before anything runs (safe against edits during a run).
+main "$@"; exit $?
