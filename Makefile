@@ -7,7 +7,7 @@
 #   make clean | distclean        remove build products (| and backports/)
 #   make matrix                   build against every kernel of the test matrix
 #   make check                    all tests (what CI runs)
-#   make vmtest KERNEL=debian-6.1 [TESTS=fast|full|LIST]   runtime tests in qemu
+#   make vmtest KERNEL=debian-6.1|all [TESTS=fast|full|LIST] [MODULE=ko]   qemu tests
 #   make dist                     reproducible release tarball dist/ovpn-backports-<version>.tar.xz
 #   make deb | rpm                ovpn-dkms .deb / .rpm from that tarball, into dist/
 #   make dkms-install [KVER=X]    add, build and install with DKMS (root) | make dkms-remove
@@ -94,7 +94,11 @@ matrix: $(TOP)/backports/PROVENANCE
 check:
 	@$(TOP)/tests/run.sh
 
+# KERNEL: debian-5.10, debian-6.1, debian-6.12, debian-7.3 (its in-tree ovpn),
+# a comma list, or all. MODULE=path/ovpn.ko tests that module instead of one
+# built from backports/. VMTEST_FLAGS passes more (e.g. --results DIR).
 vmtest: $(TOP)/backports/PROVENANCE
-	@$(TOP)/tests/vm/vmtest.sh --kernel '$(or $(KERNEL),debian-6.1)' --tests '$(TESTS)'
+	@$(TOP)/tests/vm/vmtest.sh --kernel '$(or $(KERNEL),debian-6.1)' --tests '$(TESTS)' \
+		$(if $(MODULE),--module '$(MODULE)') $(VMTEST_FLAGS)
 
 endif

@@ -21,8 +21,9 @@ sed -n '/^== results/,$p' "$TOP/build/vmtest/ci.log" | sed 's/^/# /'
 while read -r kernel test verdict rest; do
 	case "$verdict" in
 	pass) tap 0 "$kernel $test" ;;
+	pass*) tap 0 "$kernel $test (passed on its one retry: $rest)" ;;
 	fail) tap 1 "$kernel $test ${rest#* }" ;;
 	esac
-done < <(sed -n '/^== details/,$p' "$TOP/build/vmtest/ci.log" | grep -E '^debian-[^ ]+ +[^ ]+ +(pass|fail) ')
+done < <(sed -n '/^== details/,$p' "$TOP/build/vmtest/ci.log" | grep -E '^debian-[^ ]+ +[^ ]+ +(pass|fail)')
 [ "$rc" -eq 0 ] || [ "$_tap_fail" -gt 0 ] || tap 1 "vmtest.sh exited $rc (see build/vmtest/ci.log)"
 tap_done
