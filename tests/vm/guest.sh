@@ -20,7 +20,8 @@ poweroff_now() {
 }
 
 setup() {
-	mount -t tmpfs -o mode=1777 tmpfs /tmp
+	# /tmp stays the overlay's (writable, upper in tmpfs): a tmpfs mounted
+	# over it would hide a checkout or cache living under the host's /tmp.
 	mount -t tmpfs -o mode=0755 tmpfs /run
 	mkdir -p /dev/pts /dev/shm /run/netns /var/run
 	mount -t devpts -o newinstance,ptmxmode=0666 devpts /dev/pts || true
