@@ -23,6 +23,21 @@
 #define RHEL_RELEASE_VERSION(a, b) (((a) << 8) + (b))
 #endif
 
+/* SUSE Linux Enterprise kernels say so in their config. */
+#ifdef CONFIG_SUSE_KERNEL
+#define OVPN_SUSE 1
+#else
+#define OVPN_SUSE 0
+#endif
+
+/* Ubuntu kernels put their ABI number (the "-NN" of 5.15.0-NN) in utsrelease.h. */
+#include <generated/utsrelease.h>
+#ifdef UTS_UBUNTU_RELEASE_ABI
+#define OVPN_UBUNTU_ABI UTS_UBUNTU_RELEASE_ABI
+#else
+#define OVPN_UBUNTU_ABI 0
+#endif
+
 #if LINUX_VERSION_IS_LESS(5, 4, 0)
 #error "ovpn-backports supports Linux 5.4 and later"
 #endif
