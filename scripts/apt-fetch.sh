@@ -5,11 +5,13 @@ set -euo pipefail
 
 usage() {
 	cat <<'USAGE'
-Usage: apt-fetch.sh [--unpack DIR] [--print-version] PKG[=VER]...
+Usage: apt-fetch.sh [--unpack DIR] [--print-version] PKG[=VER|/SUITE]...
 
 Downloads the named Debian packages (any of bullseye, bookworm, bookworm-backports,
 bookworm-security, trixie, trixie-backports, sid) into the project cache using a
 private apt configuration, and prints the paths of the .deb files.
+PKG alone is the newest version in any suite, PKG=VER that version,
+PKG/SUITE the version SUITE has (e.g. coccinelle/trixie).
 
   --unpack DIR      also dpkg -x every package into DIR
   --print-version   print "PKG VERSION" for each package instead of downloading
@@ -78,26 +80,38 @@ if [ "$force" = 1 ] || [ ! -e "$stamp" ] || [ -n "$(find "$stamp" -mmin +1440)" 
 	exec 9>&-
 fi
 
-if [ "$printver" = 1 ]; then
-	for p in "${pkgs[@]}"; do
+# pkg_version PKG|PKG=VER|PKG/SUITE: the version to fetch (exits if there is none)
+pkg_version() {
+	local p="$1" name v
+	case "$p" in
+	*=*) echo "${p#*=}"; return ;;
+	*/*)
+		name="${p%/*}"
+		# madison rows: "NAME | VERSION | URL SUITE/main amd64 Packages"
+		v=$(apt-cache "${aptopts[@]}" madison "$name" 2>/dev/null |
+			awk -F' [|] ' -v s="${p#*/}" '{ split($3, u, " "); sub("/.*", "", u[2]) }
+				u[2] == s { gsub(/ /, "", $2); print $2; exit }')
+		[ -n "$v" ] || { echo "apt-fetch.sh: no package $name in $p" >&2; exit 1; } ;;
+	*)
 		v=$(apt-cache "${aptopts[@]}" show --no-all-versions "$p" 2>/dev/null |
 			sed -n 's/^Version: //p' | head -n1)
-		[ -n "$v" ] || { echo "apt-fetch.sh: no package $p in any suite" >&2; exit 1; }
-		echo "$p $v"
+		[ -n "$v" ] || { echo "apt-fetch.sh: no package $p in any suite" >&2; exit 1; } ;;
+	esac
+	echo "$v"
+}
+
+if [ "$printver" = 1 ]; then
+	for p in "${pkgs[@]}"; do
+		v=$(pkg_version "$p") || exit 1
+		echo "${p%%[=/]*} $v"
 	done
 	exit 0
 fi
 
 cd "$cache/debs"
 for p in "${pkgs[@]}"; do
-	name="${p%%=*}"
-	if [ "$name" != "$p" ]; then
-		ver="${p#*=}"
-	else
-		ver=$(apt-cache "${aptopts[@]}" show --no-all-versions "$p" 2>/dev/null |
-			sed -n 's/^Version: //p' | head -n1)
-		[ -n "$ver" ] || { echo "apt-fetch.sh: no package $p in any suite" >&2; exit 1; }
-	fi
+	name="${p%%[=/]*}"
+	ver=$(pkg_version "$p") || exit 1
 	# apt-get download names files NAME_VER_ARCH.deb with ':' escaped as %3a
 	existing=$(find . -maxdepth 1 -name "${name}_${ver//:/%3a}_*.deb" | head -n1)
 	if [ -z "$existing" ]; then

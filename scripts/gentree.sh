@@ -32,6 +32,12 @@ pristine=$(cd "$1" && pwd) || die "no such directory $1"
 [ -f "$pristine/PROVENANCE" ] && [ -d "$pristine/src/drivers/net/ovpn" ] ||
 	die "$pristine is not a pristine upstream copy (run scripts/fetch-upstream.sh)"
 command -v spatch >/dev/null || die "spatch not found: install coccinelle (apt-get install coccinelle)"
+# The series is checked with coccinelle 1.1.0, 1.1.1 and 1.3.0 (tests/t-spatch-versions.sh).
+spver=$(spatch --version 2>/dev/null | sed -n '1s/^spatch version \([0-9.]*\).*/\1/p')
+if [ -n "$spver" ] && [ "$(printf '%s\n' "$spver" 1.1.0 | sort -V | head -n1)" != 1.1.0 ]; then
+	echo "gentree: note: spatch $spver is older than any checked (1.1.0); if a patch fails," \
+		"use coccinelle >= 1.1.0 or the release tarball (make dist), which needs no spatch" >&2
+fi
 
 parent=$(dirname "$out")
 mkdir -p "$parent"

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# The semantic patches with the coccinelle of each Debian release a user may
+# have: bullseye 1.1.0, trixie 1.3.0 (the host's, bookworm 1.1.1, is the
+# reference). Each must pass the unit tests and generate, from upstream 7.3.4
+# and 7.2.13, a tree byte-identical to the host's.
+set -euo pipefail
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+suites="${SPATCH_SUITES:-bullseye trixie}"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+command -v spatch >/dev/null || { echo "Bail out! spatch not found (apt-get install coccinelle)"; exit 1; }
+diag "reference: $(spatch --version | head -n1)"
+sources=(pin debian:linux-source-7.2)
+pristine=()
+for i in "${!sources[@]}"; do
+	src="${sources[$i]}"
+	args=()
+	[ "$src" = pin ] || args=("$src")
+	p=$("$TOP/scripts/fetch-upstream.sh" "${args[@]}" 2>"$tmp/fetch.err") || p=""
+	[ -n "$p" ] || { sed 's/^/#   /' "$tmp/fetch.err"; echo "Bail out! cannot fetch upstream ($src)"; exit 1; }
+	pristine[i]="$p"
+	if "$TOP/scripts/gentree.sh" --out "$tmp/ref$i" "$p" 2>"$tmp/gen.err"; then ok=0; else ok=1; fi
+	tap "$ok" "reference tree from $(sed -n 's/^UPSTREAM_KVER=//p' "$p/PROVENANCE") with the host's spatch"
+done
+
+for s in $suites; do
+	if bin=$("$TOP/tests/spatch-from-suite.sh" "$s" 2>"$tmp/fetch.err"); then ok=0; else ok=1; fi
+	tap "$ok" "coccinelle of $s runs here"
+	[ "$ok" -eq 0 ] || { sed 's/^/#   /' "$tmp/fetch.err"; continue; }
+	ver=$(PATH="$bin:$PATH" spatch --version | head -n1)
+	diag "$s: $ver"
+	if PATH="$bin:$PATH" "$TOP/tests/cocci/run.sh" > "$tmp/unit.$s" 2>&1; then ok=0; else ok=1; fi
+	tap "$ok" "$s ($ver): every semantic patch passes its unit test"
+	grep -E '^not ok|Bail out' "$tmp/unit.$s" | sed 's/^/#   /' || true
+	for i in "${!sources[@]}"; do
+		p="${pristine[$i]}"
+		up=$(sed -n 's/^UPSTREAM_KVER=//p' "$p/PROVENANCE")
+		: > "$tmp/diff"
+		if PATH="$bin:$PATH" "$TOP/scripts/gentree.sh" --out "$tmp/$s$i" "$p" 2>"$tmp/gen.err" &&
+			diff -r "$tmp/ref$i" "$tmp/$s$i" > "$tmp/diff" 2>&1; then ok=0; else ok=1; fi
+		tap "$ok" "$s: the tree generated from upstream $up is byte-identical to the reference"
+		[ "$ok" -eq 0 ] || sed 's/^/#   /' "$tmp/gen.err" "$tmp/diff" | head -n 40
+		rm -rf "${tmp:?}/$s$i"
+	done
+done
+tap_done
