@@ -8,10 +8,11 @@ Usage: tests/run.sh [SUITE...]
 
 Runs the test suites (default: all, in order): cocci (semantic patch unit
 tests), spatch-versions (the series with the coccinelle of Debian 11 and 13:
-same unit test results, byte-identical tree), lint (shellcheck), errors (bad input gives clear errors), pipeline
-(fetch, transform and build the matrix from upstream 7.3.4 and 7.2.13),
-packaging (dkms, .deb, .rpm, tarball), and vm (qemu runtime tests on every
-matrix kernel; VMTESTS=fast (default), full, or none to skip them).
+same unit test results, byte-identical tree), lint (shellcheck), errors (bad
+input gives clear errors), pipeline (fetch, transform and build the matrix
+from upstream 7.3.4 and 7.2.13), packaging (dkms, .deb, .rpm, tarball), and
+vm (qemu runtime tests on every matrix kernel; VMTESTS=fast (default), full,
+or none to skip them).
 Each suite prints TAP; the last line counts all test points.
 USAGE
 }
