@@ -25,6 +25,9 @@ run_ok() {
 	if out=$("$@" 2>&1); then tap 0 "$name"; else tap 1 "$name"; echo "$out" | tail -n 20 | sed 's/^/#   /'; fi
 }
 
+# tap_failed: true when a test point has failed so far
+tap_failed() { [ "$_tap_fail" -gt 0 ]; }
+
 # diag TEXT: a comment line
 diag() { echo "# $*"; }
 

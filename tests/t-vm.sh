@@ -25,5 +25,5 @@ while read -r kernel test verdict rest; do
 	fail) tap 1 "$kernel $test ${rest#* }" ;;
 	esac
 done < <(sed -n '/^== details/,$p' "$TOP/build/vmtest/ci.log" | grep -E '^debian-[^ ]+ +[^ ]+ +(pass|fail)')
-[ "$rc" -eq 0 ] || [ "$_tap_fail" -gt 0 ] || tap 1 "vmtest.sh exited $rc (see build/vmtest/ci.log)"
+[ "$rc" -eq 0 ] || tap_failed || tap 1 "vmtest.sh exited $rc (see build/vmtest/ci.log)"
 tap_done

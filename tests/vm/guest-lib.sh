@@ -11,6 +11,14 @@ vm_result() {
 
 vm_log() { printf 'vmtest: %s\n' "$*"; }
 
+# vm_results_dir DIR: make a test script's log directory DIR; its results
+# table goes to VM_RESULTS (set by guest.sh), else next to DIR.
+vm_results_dir() {
+	VM_RESULTS="${VM_RESULTS:-$(dirname "$1")}"
+	export VM_RESULTS
+	mkdir -p "$1"
+}
+
 # vm_now: seconds since boot (integer), for durations.
 vm_now() { cut -d. -f1 /proc/uptime; }
 

@@ -36,8 +36,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 if [ -z "$out" ] || [ -z "$cli" ]; then usage >&2; exit 2; fi
-export VM_RESULTS="${VM_RESULTS:-$(dirname "$out")}"
-mkdir -p "$out"
+vm_results_dir "$out"
 log="$out/lifecycle.log"
 : > "$log"
 A=ovpn_lc_a

@@ -37,8 +37,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 if [ -z "$tools" ] || [ -z "$out" ]; then usage >&2; exit 2; fi
-export VM_RESULTS="${VM_RESULTS:-$(dirname "$out")}"
-mkdir -p "$out"
+vm_results_dir "$out"
 openvpn="$tools/openvpn/run-openvpn"
 ynl="$tools/tree/tools/net/ynl/pyynl/cli.py"
 work=$(mktemp -d)
