@@ -42,8 +42,8 @@ help:
 	@sed -n '2,/^$$/s/^# \{0,1\}//p' $(TOP)/Makefile
 
 sources:
-	@upstream_dir=$$($(TOP)/scripts/fetch-upstream.sh '$(UPSTREAM)') && \
-	$(TOP)/scripts/gentree.sh "$$upstream_dir" && \
+	@upstream_dir=$$($(TOP)/devel/fetch-upstream.sh '$(UPSTREAM)') && \
+	$(TOP)/devel/gentree.sh "$$upstream_dir" && \
 	$(MAKE) --no-print-directory -f $(TOP)/Makefile dkms.conf
 
 # dkms.conf carries the version of the generated tree (the release tarball ships it).
@@ -74,22 +74,22 @@ distclean: clean
 	rm -rf $(TOP)/backports $(TOP)/dist $(TOP)/dkms.conf
 
 dist: $(TOP)/backports/PROVENANCE
-	@$(TOP)/scripts/dist.sh
+	@$(TOP)/devel/dist.sh
 
 deb: $(TOP)/backports/PROVENANCE
-	@tb=$$($(TOP)/scripts/dist.sh) && $(TOP)/scripts/mkpkg.sh deb "$$tb"
+	@tb=$$($(TOP)/devel/dist.sh) && $(TOP)/devel/mkpkg.sh deb "$$tb"
 
 rpm: $(TOP)/backports/PROVENANCE
-	@tb=$$($(TOP)/scripts/dist.sh) && $(TOP)/scripts/mkpkg.sh rpm "$$tb"
+	@tb=$$($(TOP)/devel/dist.sh) && $(TOP)/devel/mkpkg.sh rpm "$$tb"
 
 dkms-install: $(TOP)/backports/PROVENANCE
-	@tb=$$($(TOP)/scripts/dist.sh) && $(TOP)/scripts/dkms.sh install "$$tb" $(KVER)
+	@tb=$$($(TOP)/devel/dist.sh) && $(TOP)/devel/dkms.sh install "$$tb" $(KVER)
 
 dkms-remove:
-	@$(TOP)/scripts/dkms.sh remove
+	@$(TOP)/devel/dkms.sh remove
 
 matrix: $(TOP)/backports/PROVENANCE
-	@$(TOP)/scripts/matrix.sh
+	@$(TOP)/devel/matrix.sh
 
 check:
 	@$(TOP)/tests/run.sh

@@ -38,7 +38,7 @@ pkgs() { grep -vE '^\s*(#|$)' "$1" | tr '\n' ' '; }
 if [ "$install" = 1 ]; then
 	sudo=()
 	[ "$(id -u)" -eq 0 ] || sudo=(sudo)
-	list=$(pkgs "$top/scripts/build-packages.txt")
+	list=$(pkgs "$top/devel/build-packages.txt")
 	if [ "$testdeps" = 1 ]; then
 		list="$list $(pkgs "$top/tests/test-packages.txt")"
 		[ ! -f "$top/tests/vm/host-packages.txt" ] ||

@@ -19,6 +19,24 @@ tap() {
 	fi
 }
 
+# check NAME CMD...: one test point, decided by CMD's exit status. CMD runs in
+# this shell (a function may set variables); its output is kept and shown
+# (last 20 lines) only when it fails. Never ends the script under set -e, so
+# a failing check still prints "not ok NAME" and later checks still run; the
+# status is left in $CHECK_RC. A function given as CMD runs with errexit off
+# (bash rules): chain its steps with && so that its status is the first failure.
+CHECK_RC=0
+check() {
+	local name="$1" log rc=0; shift
+	log=$(mktemp)
+	"$@" >"$log" 2>&1 || rc=$?
+	tap "$rc" "$name"
+	[ "$rc" -eq 0 ] || tail -n 20 "$log" | sed 's/^/#   /'
+	rm -f "$log"
+	CHECK_RC=$rc
+	return 0
+}
+
 # run_ok NAME CMD...: the command must succeed
 run_ok() {
 	local name="$1" out; shift

@@ -19,7 +19,7 @@ case "${1:-}" in -h|--help) usage; exit 0 ;; "") usage >&2; exit 2 ;; esac
 suite="$1"
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-fetch="$top/scripts/apt-fetch.sh"
+fetch="$top/devel/apt-fetch.sh"
 ver=$("$fetch" --print-version "coccinelle/$suite" | cut -d' ' -f2)
 dir="${XDG_CACHE_HOME:-$HOME/.cache}/ovpn-backports/spatch/$suite-$ver"
 if [ -x "$dir/bin/spatch" ]; then

@@ -38,7 +38,7 @@ echo "#define LINUX_VERSION_CODE $((4 * 65536 + 19 * 256 + 255))" > "$old/includ
 expect_error "kernel older than 5.4" "older than 5.4" make -s -C "$TOP" KERNEL_SRC="$old"
 
 # A real 6.1 tree whose config lacks STREAM_PARSER and CRYPTO_CHACHA20POLY1305.
-k61=$("$TOP/scripts/fetch-kernel.sh" debian-6.1)
+k61=$("$TOP/devel/fetch-kernel.sh" debian-6.1)
 cfg="$tmp/k61"
 cp -as "$k61" "$cfg"
 rm "$cfg/.config"
@@ -48,7 +48,7 @@ expect_error "config lacks needed options (named)" \
 	make -s -C "$TOP" KERNEL_SRC="$cfg"
 
 # A kernel that ships ovpn itself: DKMS "skip" exit code 77 with the reason.
-k73=$("$TOP/scripts/fetch-kernel.sh" debian-7.3)
+k73=$("$TOP/devel/fetch-kernel.sh" debian-7.3)
 rc=0
 "$TOP/scripts/check-kernel.sh" "$k73" 2>"$tmp/err" || rc=$?
 [ "$rc" -eq 77 ] && grep -q "ships ovpn in-tree" "$tmp/err"
@@ -69,7 +69,7 @@ expect_error "Debian source without ovpn" "has no drivers/net/ovpn|does not hold
 	make -s -C "$TOP" sources UPSTREAM=debian:linux-source-6.1
 
 # A semantic patch that no longer matches: upstream where one patched file changed.
-pristine=$("$TOP/scripts/fetch-upstream.sh" 2>/dev/null)
+pristine=$("$TOP/devel/fetch-upstream.sh" 2>/dev/null)
 first=$(sed -n 's/^\([0-9][^ ]*\.cocci\).*/\1/p' "$TOP/patches/series" | head -n1)
 if [ -n "$first" ]; then
 	file=$(sed -n 's|^// Files: *||p' "$TOP/patches/$first" | awk '{print $1}')
@@ -78,7 +78,7 @@ if [ -n "$first" ]; then
 	: > "$tmp/changed/src/$file"
 	expect_error "semantic patch no longer applies (names patch and file)" \
 		"$first.*(no longer applies|failed).*${file##*/}|$first: .*${file##*/}" \
-		"$TOP/scripts/gentree.sh" --out "$tmp/gen/backports" "$tmp/changed"
+		"$TOP/devel/gentree.sh" --out "$tmp/gen/backports" "$tmp/changed"
 	[ ! -e "$tmp/gen/backports" ] && [ -z "$(find "$tmp/gen" -name '.gentree.*')" ]
 	tap $? "failed transform leaves nothing half-written"
 else

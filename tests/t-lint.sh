@@ -11,7 +11,7 @@ for f in "${scripts[@]}"; do
 	run_ok "shellcheck $f" shellcheck -x -P "$TOP" -S warning "$TOP/$f"
 done
 for f in "${scripts[@]}"; do
-	case "$f" in scripts/*.sh) ;; *) continue ;; esac
+	case "$f" in scripts/*.sh|devel/*.sh) ;; *) continue ;; esac
 	grep -q 'kernels.sh\|kernel-tree.sh\|lib.sh' <<< "$f" && continue
 	run_ok "$f --help" "$TOP/$f" --help
 done

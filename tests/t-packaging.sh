@@ -9,8 +9,8 @@
 set -euo pipefail
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
-# shellcheck source=scripts/kernels.sh
-. "$TOP/scripts/kernels.sh"
+# shellcheck source=devel/kernels.sh
+. "$TOP/devel/kernels.sh"
 
 case "${1:-}" in
 -h|--help)
@@ -120,7 +120,7 @@ sleep 1
 tb2=$(make -s -C "$TOP" dist | tail -n1)
 cmp -s "$tb1" "$tb2"
 tap $? "make dist twice gives byte-identical tarballs ($(basename "$tb1"), $(sha256sum < "$tb1" | cut -c1-16))"
-SOURCE_DATE_EPOCH=1700000000 "$TOP/scripts/dist.sh" --out "$tmp/d3" >/dev/null
+SOURCE_DATE_EPOCH=1700000000 "$TOP/devel/dist.sh" --out "$tmp/d3" >/dev/null
 [ "$(tar -tvf "$tmp/d3/$(basename "$tb1")" --full-time | awk '{print $2, $4, $5}' | sort -u)" = \
   "0/0 $(date -u -d @1700000000 '+%Y-%m-%d %H:%M:%S')" ]
 tap $? "tarball members are owned by 0/0 and dated SOURCE_DATE_EPOCH"
@@ -158,7 +158,7 @@ done
 tap $ok "dkms.conf BUILD_EXCLUSIVE_KERNEL takes 5.4 to 6.15 and refuses 6.16+ and <5.4"
 
 # Built from the tarball alone: spatch must not be run, plain make KERNEL_SRC=.
-k61=$("$TOP/scripts/fetch-kernel.sh" debian-6.1)
+k61=$("$TOP/devel/fetch-kernel.sh" debian-6.1)
 mkdir -p "$tmp/nococci"
 printf '#!/bin/sh\necho "spatch must not run" >&2\ntouch %s/spatch-ran\nexit 1\n' "$tmp" > "$tmp/nococci/spatch"
 chmod +x "$tmp/nococci/spatch"
@@ -169,7 +169,7 @@ tap $? "the tarball, without coccinelle, builds with plain make KERNEL_SRC=<debi
 [ "$rc" -eq 0 ] || echo "$out" | tail -n 8 | sed 's/^/#   /'
 
 # --- .deb and .rpm, and their linters ---------------------------------------
-deb_out=$("$TOP/scripts/mkpkg.sh" --out "$tmp/pkg" deb "$tb1" 2>&1) && rc=0 || rc=$?
+deb_out=$("$TOP/devel/mkpkg.sh" --out "$tmp/pkg" deb "$tb1" 2>&1) && rc=0 || rc=$?
 deb="$tmp/pkg/ovpn-dkms_${version}-1_all.deb"
 [ "$rc" -eq 0 ] && [ -f "$deb" ]
 tap $? "make deb builds ovpn-dkms_${version}-1_all.deb from the release tarball"
@@ -189,7 +189,7 @@ lint=$(lintian --fail-on error,warning "$changes" 2>&1) && rc=0 || rc=$?
 tap $? "lintian: no errors or warnings (source and binary)"
 grep -E '^[EWI]: ' <<< "$lint" | sed 's/^/#   /' || true
 
-rpm_out=$("$TOP/scripts/mkpkg.sh" --out "$tmp/pkg" rpm "$tb1" 2>&1) && rc=0 || rc=$?
+rpm_out=$("$TOP/devel/mkpkg.sh" --out "$tmp/pkg" rpm "$tb1" 2>&1) && rc=0 || rc=$?
 rpm="$tmp/pkg/ovpn-dkms-${version}-1.noarch.rpm"
 [ "$rc" -eq 0 ] && [ -f "$rpm" ]
 tap $? "make rpm builds ovpn-dkms-${version}-1.noarch.rpm from the release tarball"
@@ -211,19 +211,19 @@ tap $? "rpmlint: no errors or warnings (rpm and spec)"
 grep -E ': [EW]: ' <<< "$lint" | sed 's/^/#   /' || true
 
 # The next version, for the upgrade tests.
-tbn=$("$TOP/scripts/dist.sh" --out "$tmp/dn" --version "$next")
-"$TOP/scripts/mkpkg.sh" --out "$tmp/pkgn" deb "$tbn" >/dev/null 2>&1
+tbn=$("$TOP/devel/dist.sh" --out "$tmp/dn" --version "$next")
+"$TOP/devel/mkpkg.sh" --out "$tmp/pkgn" deb "$tbn" >/dev/null 2>&1
 debn="$tmp/pkgn/ovpn-dkms_${next}-1_all.deb"
 [ -f "$debn" ]
 tap $? "a second package of version $next builds"
 
 # --- a 6.16+ kernel: skipped with the reason, in-tree ovpn untouched --------
-k73=$("$TOP/scripts/fetch-kernel.sh" debian-7.3)
+k73=$("$TOP/devel/fetch-kernel.sh" debian-7.3)
 mkdir_mod "$k73_rel"
 ln -sfn "$k73" "/lib/modules/$k73_rel/build"
 # The kernel's own ovpn.ko (from its modules package), to check it stays as it is.
 intree_dir="/lib/modules/$k73_rel/kernel/drivers/net/ovpn"
-if modpkg=$("$TOP/scripts/apt-fetch.sh" "linux-modules-$k73_rel" 2>/dev/null); then
+if modpkg=$("$TOP/devel/apt-fetch.sh" "linux-modules-$k73_rel" 2>/dev/null); then
 	mkdir -p "$intree_dir"
 	dpkg-deb --fsys-tarfile "$modpkg" |
 		tar -xO "./usr/lib/modules/$k73_rel/kernel/drivers/net/ovpn/ovpn.ko.xz" > "$intree_dir/ovpn.ko.xz" || true
@@ -269,7 +269,7 @@ for alias in debian-6.1 debian-6.12; do
 	kernels+=("$KABI")
 	for p in "${KHDR_PKGS[@]}"; do
 		installed "$p" && continue
-		hdr_debs+=("$("$TOP/scripts/apt-fetch.sh" "$p")")
+		hdr_debs+=("$("$TOP/devel/apt-fetch.sh" "$p")")
 		installed_pkgs=("$p" "${installed_pkgs[@]}")
 	done
 done
@@ -318,18 +318,18 @@ tap $? "apt-get remove --purge ovpn-dkms leaves no trace (/var/lib/dkms/ovpn, /u
 dpkg --purge ovpn-dkms >/dev/null 2>&1 || true
 
 # --- DKMS straight from the release tarball (make dkms-install) -------------
-out=$("$TOP/scripts/dkms.sh" install "$tb1" "${kernels[@]}" 2>&1) && rc=0 || rc=$?
+out=$("$TOP/devel/dkms.sh" install "$tb1" "${kernels[@]}" 2>&1) && rc=0 || rc=$?
 ok=$rc
 for k in "${kernels[@]}"; do dkms_installed "$version" "$k" || ok=1; done
 tap $ok "release tarball: dkms add/build/install for ${kernels[*]}"
 [ "$rc" -eq 0 ] || echo "$out" | tail -n 8 | sed 's/^/#   /'
-out=$("$TOP/scripts/dkms.sh" install "$tbn" "${kernels[@]}" 2>&1) && rc=0 || rc=$?
+out=$("$TOP/devel/dkms.sh" install "$tbn" "${kernels[@]}" 2>&1) && rc=0 || rc=$?
 ok=$rc
 for k in "${kernels[@]}"; do dkms_installed "$next" "$k" || ok=1; done
 [ ! -e "/var/lib/dkms/ovpn/$version" ] && [ ! -e "/usr/src/ovpn-$version" ] || { diag "$version left behind"; ok=1; }
 [ "$(ko_files | wc -l)" -eq "${#kernels[@]}" ] || ok=1
 tap $ok "release tarball: upgrade to $next rebuilds; nothing of $version left"
-out=$("$TOP/scripts/dkms.sh" remove 2>&1) && rc=0 || rc=$?
+out=$("$TOP/devel/dkms.sh" remove 2>&1) && rc=0 || rc=$?
 [ "$rc" -eq 0 ] && no_trace
 tap $? "release tarball: dkms remove (make dkms-remove) leaves no trace"
 [ "$rc" -eq 0 ] || echo "$out" | tail -n 5 | sed 's/^/#   /'

@@ -4,8 +4,8 @@
 set -euo pipefail
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
-# shellcheck source=scripts/kernels.sh
-. "$TOP/scripts/kernels.sh"
+# shellcheck source=devel/kernels.sh
+. "$TOP/devel/kernels.sh"
 
 tmp=$(mktemp -d)
 made=()	# cache entries this test creates from throw-away sources
@@ -16,11 +16,11 @@ secs() { printf '%.1f' "$(echo "$2 - $1" | bc)"; }
 
 # --- the pin -> backports/
 t0=$(now)
-pristine=$("$TOP/scripts/fetch-upstream.sh" 2>"$tmp/fetch.err")
+pristine=$("$TOP/devel/fetch-upstream.sh" 2>"$tmp/fetch.err")
 tap $? "fetch the pinned upstream"
 t1=$(now)
 sed 's/^/# /' "$tmp/fetch.err"
-"$TOP/scripts/gentree.sh" "$pristine" 2>"$tmp/gentree.err"
+"$TOP/devel/gentree.sh" "$pristine" 2>"$tmp/gentree.err"
 tap $? "transform upstream 7.3.4 into backports/"
 t2=$(now)
 sed 's/^/# /' "$tmp/gentree.err"
@@ -32,7 +32,7 @@ diag "benchmark: fetch $(secs "$t0" "$t1") s, transform $(secs "$t1" "$t2") s"
 check_matrix() {
 	local label="$1" tree="$2" upver="$3" k kdir rel line ko ver vm
 	for k in $KERNELS_ALL; do
-		kdir=$("$TOP/scripts/fetch-kernel.sh" "$k")
+		kdir=$("$TOP/devel/fetch-kernel.sh" "$k")
 		rel=$(. "$TOP/scripts/kernel-tree.sh"; ktree_release "$kdir")
 		line=$("$TOP/scripts/build.sh" --allow-intree --quiet --tree "$tree" "$kdir" \
 			"$tmp/build/$label/$k" 2>"$tmp/build.err") || true
@@ -52,11 +52,11 @@ check_matrix 7.3.4 "$TOP/backports" 7.3.4
 diag "benchmark: build matrix (4 kernels) $(secs "$t0" "$(now)") s"
 
 # --- the same series on upstream 7.2.13
-p72=$("$TOP/scripts/fetch-upstream.sh" debian:linux-source-7.2 2>/dev/null)
+p72=$("$TOP/devel/fetch-upstream.sh" debian:linux-source-7.2 2>/dev/null)
 tap $? "fetch upstream 7.2 (debian:linux-source-7.2)"
 grep -qx 'UPSTREAM_KVER=7.2.13' "$p72/PROVENANCE"
 tap $? "linux-source-7.2 is upstream 7.2.13"
-"$TOP/scripts/gentree.sh" --out "$tmp/bp72" "$p72" 2>"$tmp/g72.err"
+"$TOP/devel/gentree.sh" --out "$tmp/bp72" "$p72" 2>"$tmp/g72.err"
 tap $? "the same series applies to upstream 7.2.13"
 sed 's/^/# /' "$tmp/g72.err"
 [ -f "$tmp/bp72/PROVENANCE" ] && check_matrix 7.2.13 "$tmp/bp72" 7.2.13
@@ -69,17 +69,17 @@ git -C "$src" add -A
 git -C "$src" -c user.email=t@t -c user.name=t commit -qm "v7.3.4 subset"
 git -C "$src" tag v7.3.4
 sha=$(git -C "$src" rev-parse HEAD)
-p=$("$TOP/scripts/fetch-upstream.sh" "git:file://$src@v7.3.4" 2>/dev/null) && made+=("$p") &&
+p=$("$TOP/devel/fetch-upstream.sh" "git:file://$src@v7.3.4" 2>/dev/null) && made+=("$p") &&
 	grep -qx "UPSTREAM_COMMIT=$sha" "$p/PROVENANCE" && grep -qx "UPSTREAM_REF=v7.3.4" "$p/PROVENANCE"
 tap $? "git:URL@REF source records ref and commit"
-"$TOP/scripts/gentree.sh" --out "$tmp/bpgit" "$p" 2>/dev/null &&
+"$TOP/devel/gentree.sh" --out "$tmp/bpgit" "$p" 2>/dev/null &&
 	grep -q "git v7.3.4 ${sha:0:12}" "$tmp/bpgit/version.h"
 tap $? "git provenance reaches the module version string"
-p=$("$TOP/scripts/fetch-upstream.sh" "$src" 2>/dev/null) && made+=("$p") && grep -qx 'UPSTREAM_SOURCE=dir' "$p/PROVENANCE"
+p=$("$TOP/devel/fetch-upstream.sh" "$src" 2>/dev/null) && made+=("$p") && grep -qx 'UPSTREAM_SOURCE=dir' "$p/PROVENANCE"
 tap $? "local kernel tree source"
 tar -C "$tmp" -cJf "$tmp/linux-7.3.4.tar.xz" linux
 sum=$(sha256sum "$tmp/linux-7.3.4.tar.xz" | cut -d' ' -f1)
-p=$("$TOP/scripts/fetch-upstream.sh" "$tmp/linux-7.3.4.tar.xz" 2>/dev/null) && made+=("$p") &&
+p=$("$TOP/devel/fetch-upstream.sh" "$tmp/linux-7.3.4.tar.xz" 2>/dev/null) && made+=("$p") &&
 	grep -qx "UPSTREAM_SHA256=$sum" "$p/PROVENANCE"
 tap $? "tarball source records its sha256"
 tap_done

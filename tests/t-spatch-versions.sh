@@ -19,10 +19,10 @@ for i in "${!sources[@]}"; do
 	src="${sources[$i]}"
 	args=()
 	[ "$src" = pin ] || args=("$src")
-	p=$("$TOP/scripts/fetch-upstream.sh" "${args[@]}" 2>"$tmp/fetch.err") || p=""
+	p=$("$TOP/devel/fetch-upstream.sh" "${args[@]}" 2>"$tmp/fetch.err") || p=""
 	[ -n "$p" ] || { sed 's/^/#   /' "$tmp/fetch.err"; echo "Bail out! cannot fetch upstream ($src)"; exit 1; }
 	pristine[i]="$p"
-	if "$TOP/scripts/gentree.sh" --out "$tmp/ref$i" "$p" 2>"$tmp/gen.err"; then ok=0; else ok=1; fi
+	if "$TOP/devel/gentree.sh" --out "$tmp/ref$i" "$p" 2>"$tmp/gen.err"; then ok=0; else ok=1; fi
 	tap "$ok" "reference tree from $(sed -n 's/^UPSTREAM_KVER=//p' "$p/PROVENANCE") with the host's spatch"
 done
 
@@ -39,7 +39,7 @@ for s in $suites; do
 		p="${pristine[$i]}"
 		up=$(sed -n 's/^UPSTREAM_KVER=//p' "$p/PROVENANCE")
 		: > "$tmp/diff"
-		if PATH="$bin:$PATH" "$TOP/scripts/gentree.sh" --out "$tmp/$s$i" "$p" 2>"$tmp/gen.err" &&
+		if PATH="$bin:$PATH" "$TOP/devel/gentree.sh" --out "$tmp/$s$i" "$p" 2>"$tmp/gen.err" &&
 			diff -r "$tmp/ref$i" "$tmp/$s$i" > "$tmp/diff" 2>&1; then ok=0; else ok=1; fi
 		tap "$ok" "$s: the tree generated from upstream $up is byte-identical to the reference"
 		[ "$ok" -eq 0 ] || sed 's/^/#   /' "$tmp/gen.err" "$tmp/diff" | head -n 40

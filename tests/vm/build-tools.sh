@@ -36,7 +36,7 @@ log() { echo "build-tools: $*" >&2; }
 die() { echo "build-tools: $*" >&2; exit 1; }
 
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/ovpn-backports"
-pristine=$("$top/scripts/fetch-upstream.sh")
+pristine=$("$top/devel/fetch-upstream.sh")
 openvpn_pkg="${OPENVPN_PKG:-openvpn}"
 
 key=$({
@@ -59,7 +59,7 @@ trap "rm -rf '$tmp'" EXIT
 
 t0=$(date +%s)
 log "generating the selftests tree from $pristine"
-"$top/scripts/gentree.sh" --out "$tmp/gen" "$pristine" 2>&1 | sed 's/^/  /' >&2
+"$top/devel/gentree.sh" --out "$tmp/gen" "$pristine" 2>&1 | sed 's/^/  /' >&2
 mkdir -p "$tmp/tree/Documentation"
 cp -a "$tmp/gen/tools" "$tmp/tree/"
 # the specs and the schemas ynl validates them against (genetlink*.yaml)
@@ -83,7 +83,7 @@ grep -E 'error|warning:' "$tmp/cc.log" | grep -v 'statically linked applications
 
 log "fetching $openvpn_pkg and its libraries"
 pfx="$tmp/openvpn"
-"$top/scripts/apt-fetch.sh" --unpack "$pfx" "$openvpn_pkg" libc6 libcap-ng0 liblz4-1 liblzo2-2 \
+"$top/devel/apt-fetch.sh" --unpack "$pfx" "$openvpn_pkg" libc6 libcap-ng0 liblz4-1 liblzo2-2 \
 	libnl-3-200 libnl-genl-3-200 libpam0g libpkcs11-helper1t64 libssl3t64 \
 	libsystemd0 libaudit1 libzstd1 zlib1g libcap2 >/dev/null
 cat > "$pfx/run-openvpn" <<'RUN'

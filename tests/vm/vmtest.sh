@@ -6,8 +6,8 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-# shellcheck source=scripts/kernels.sh
-. "$top/scripts/kernels.sh"
+# shellcheck source=devel/kernels.sh
+. "$top/devel/kernels.sh"
 
 SELFTESTS_FULL="test.sh test-tcp.sh test-chachapoly.sh test-float.sh test-large-mtu.sh test-mark.sh
 test-symmetric-id.sh test-symmetric-id-float.sh test-symmetric-id-tcp.sh test-close-socket.sh
@@ -208,7 +208,7 @@ run_kernel() {
 	echo "kernel $alias ($kabi)" > "$res/steps.txt"
 
 	tb=$(date +%s)
-	img=$("$top/scripts/fetch-kernel.sh" --image "$alias")
+	img=$("$top/devel/fetch-kernel.sh" --image "$alias")
 	img=$(readlink -f "$img")
 	moddir=$(readlink -f "$img/lib/modules/$kabi")
 	echo "fetch-image $(($(date +%s) - tb))" >> "$res/steps.txt"
@@ -223,7 +223,7 @@ run_kernel() {
 	tree)
 		tb=$(date +%s)
 		local kdir
-		kdir=$("$top/scripts/fetch-kernel.sh" "$alias")
+		kdir=$("$top/devel/fetch-kernel.sh" "$alias")
 		# The checkout the tree belongs to builds it (its Kbuild and compat/ match the tree).
 		local builder="$top/scripts/build.sh"
 		[ ! -x "$(dirname "$tree")/scripts/build.sh" ] || builder="$(dirname "$tree")/scripts/build.sh"

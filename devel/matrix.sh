@@ -4,7 +4,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
-# shellcheck source=scripts/kernels.sh
+# shellcheck source=devel/kernels.sh
 . "$here/kernels.sh"
 
 usage() {
@@ -31,7 +31,7 @@ for k in "${kernels[@]}"; do
 	t0=$(date +%s)
 	kdir=$("$here/fetch-kernel.sh" "$k")
 	t1=$(date +%s)
-	line=$("$here/build.sh" --allow-intree --quiet "${tree[@]}" "$kdir" "$top/build/matrix/$k" 2>/dev/null) || true
+	line=$("$top/scripts/build.sh" --allow-intree --quiet "${tree[@]}" "$kdir" "$top/build/matrix/$k" 2>/dev/null) || true
 	rel=${line%% *}
 	get() { echo "$line" | sed -n "s/.* $1=\\([^ ]*\\).*/\\1/p"; }
 	built=$(get built) warn=$(get warnings) undef=$(get undefined) secs=$(get seconds)

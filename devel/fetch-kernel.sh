@@ -4,7 +4,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source=scripts/kernels.sh
+# shellcheck source=devel/kernels.sh
 . "$here/kernels.sh"
 
 usage() {

@@ -55,7 +55,7 @@ install)
 		rc=0
 		dkms build -m ovpn -v "$version" -k "$kver" || rc=$?
 		if [ "$rc" -eq 77 ]; then
-			"$here/dkms-notice.sh" "$kver"
+			"$here/../scripts/dkms-notice.sh" "$kver"
 			echo "ovpn-backports: nothing installed for $kver"
 		elif [ "$rc" -ne 0 ]; then
 			tail -n 5 "/var/lib/dkms/ovpn/$version/build/make.log" >&2 || true

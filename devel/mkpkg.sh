@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Build the ovpn-dkms .deb or .rpm from a release tarball (scripts/dist.sh):
+# Build the ovpn-dkms .deb or .rpm from a release tarball (devel/dist.sh):
 # no coccinelle, no network, only what the tarball and debian/ or the spec hold.
 set -euo pipefail
 

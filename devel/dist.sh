@@ -52,11 +52,6 @@ else
 	epoch=$(stat -c %Y "$prov")
 fi
 
-# The scripts a build reads (kernel-dir.sh may fetch a reference kernel when
-# no headers are installed: fetch-kernel.sh, kernels.sh, apt-fetch.sh).
-scripts=(build.sh check-kernel.sh kernel-tree.sh kernel-dir.sh install.sh
-	 dkms-notice.sh fetch-kernel.sh kernels.sh apt-fetch.sh)
-
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 name="ovpn-backports-$version"
@@ -64,13 +59,11 @@ stage=$(mktemp -d "$out/.dist.XXXXXX")
 # shellcheck disable=SC2064 # expand now: the path is fixed
 trap "rm -rf '$stage'" EXIT
 d="$stage/$name"
-mkdir -p "$d/scripts"
-cp -a "$top/backports" "$top/compat" "$top/Kbuild" "$top/Makefile" "$top/README.md" \
-	"$top/COPYING" "$d/"
+# scripts/ is what a build on the user's machine reads; devel/ (fetching,
+# generating, packaging, the test matrix) is not shipped.
+cp -a "$top/backports" "$top/compat" "$top/scripts" "$top/Kbuild" "$top/Makefile" \
+	"$top/README.md" "$top/COPYING" "$d/"
 rm -rf "$d/backports/tools" "$d/backports/Documentation"
-for s in "${scripts[@]}"; do
-	cp -a "$top/scripts/$s" "$d/scripts/"
-done
 
 if [ "$version" != "$orig_version" ]; then
 	sed -i "s/^PACKAGE_VERSION=.*/PACKAGE_VERSION=$version/" "$d/backports/PROVENANCE"
