@@ -3,6 +3,7 @@
 #
 #   make sources [UPSTREAM=...]   fetch upstream ovpn + generate backports/
 #   make [KERNEL_SRC=DIR|KVER=X|KERNEL=debian-6.1]   build and verify ovpn.ko
+#        [OVPN_FORCE_V4MAPPED_SHIM=1]   ... with the v4-mapped udp_encap shim on any kernel
 #   make install                  install into /lib/modules/<kernel>/updates
 #   make clean | distclean        remove build products (| and backports/)
 #   make matrix                   build against every kernel of the test matrix
@@ -29,6 +30,7 @@ KERNEL ?=
 TESTS ?= fast
 INSTALL_MOD_PATH ?=
 DEPMOD ?= depmod
+OVPN_FORCE_V4MAPPED_SHIM ?=
 
 .PHONY: all build sources install clean distclean matrix check vmtest help kernel-dir
 .PHONY: dist deb rpm dkms-install dkms-remove dkms.conf
@@ -60,7 +62,8 @@ $(TOP)/backports/PROVENANCE: $(wildcard $(TOP)/patches/series $(TOP)/patches/*.c
 # by name (KERNEL=debian-6.1, fetched into the cache), else the running kernel's.
 build: $(TOP)/backports/PROVENANCE
 	@kdir=$$($(TOP)/scripts/kernel-dir.sh '$(KERNEL_SRC)' '$(KVER)' '$(KERNEL)') && \
-	$(TOP)/scripts/build.sh --copy-to $(TOP)/ovpn.ko "$$kdir" && \
+	OVPN_FORCE_V4MAPPED_SHIM='$(OVPN_FORCE_V4MAPPED_SHIM)' \
+		$(TOP)/scripts/build.sh --copy-to $(TOP)/ovpn.ko "$$kdir" && \
 	echo "ovpn.ko: $$(modinfo -F version $(TOP)/ovpn.ko)" && \
 	echo "ovpn.ko: vermagic $$(modinfo -F vermagic $(TOP)/ovpn.ko)"
 

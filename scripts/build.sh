@@ -21,7 +21,8 @@ and exits non-zero when the module was not built or is not sound.
 --copy-to FILE copies the verified module to FILE.
 --tree DIR takes the generated tree from DIR instead of backports/.
 Environment: KEEP_GOING=1 (make -k, to see every error), CC (default: the compiler the kernel was configured with when
-installed, else gcc), JOBS (default: nproc).
+installed, else gcc), JOBS (default: nproc), OVPN_FORCE_V4MAPPED_SHIM=1 (compile
+the IPv6-mapped-IPv4 udp_encap shim on any kernel, for runtime tests).
 USAGE
 }
 
@@ -96,7 +97,8 @@ log="$out/build.log"
 t0=$(date +%s)
 set +e
 make -C "$kdir" M="$out/src" CC="$cc" HOSTCC="${HOSTCC:-gcc}" "${mk[@]}" \
-	${KEEP_GOING:+-k} -j"${JOBS:-$(nproc)}" modules >"$log" 2>&1
+	${KEEP_GOING:+-k} ${OVPN_FORCE_V4MAPPED_SHIM:+OVPN_FORCE_V4MAPPED_SHIM="$OVPN_FORCE_V4MAPPED_SHIM"} \
+	-j"${JOBS:-$(nproc)}" modules >"$log" 2>&1
 rc=$?
 set -e
 t1=$(date +%s)
@@ -116,7 +118,7 @@ if [ "$built" = yes ]; then
 	cp "$ko" "$out/ovpn.ko"
 fi
 if [ "$quiet" = 0 ] || [ "$built" = no ]; then
-	grep -E 'warning:|error:|undefined!|ERROR' "$log" | head -n 40 >&2 || true
+	grep -E 'warning:|error:|undefined!|ERROR|\*\*\* .*Stop\.$' "$log" | head -n 40 >&2 || true
 fi
 if [ "$built" = yes ] && [ -n "$copy_to" ]; then
 	cp "$out/ovpn.ko" "$copy_to"
