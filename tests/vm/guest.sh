@@ -15,8 +15,12 @@ poweroff_now() {
 	sync || true
 	umount /mnt/vmresults 2>/dev/null || true
 	echo 1 > /proc/sys/kernel/sysrq
+	# wait with a builtin: once the power-off has begun, the 9p root may be
+	# gone, and an exec'd sleep failing (EIO) would make PID 1 exit, which
+	# panics ("Attempted to kill init") after the end sentinel
+	mkfifo /run/vmtest-poweroff 2>/dev/null || true
 	echo o > /proc/sysrq-trigger
-	sleep 30
+	read -r -t 30 _ <> /run/vmtest-poweroff || true
 }
 
 setup() {
