@@ -360,7 +360,8 @@ def header_variants(t):
              ("echo", base | F_ACK | F_ECHO), ("append", base | F_ACK | F_APPEND),
              ("bit-0x1000", base | F_ACK | 0x1000), ("dump-intr", base | F_ACK | F_DUMP_INTR)]
     if t.dump:
-        flags += [("root-only", F_REQUEST | F_ACK | F_ROOT), ("match-only", F_REQUEST | F_ACK | F_MATCH),
+        flags += [("root-only", F_REQUEST | F_ACK | F_ROOT),
+                  ("match-only", F_REQUEST | F_ACK | F_MATCH),
                   ("dump-atomic", base | F_ACK | F_ATOMIC), ("dump-excl", base | F_ACK | F_EXCL),
                   ("dump-create", base | F_ACK | F_CREATE), ("not-dump", F_REQUEST | F_ACK)]
     else:
@@ -422,14 +423,16 @@ def precheck_groups():
         ("local4-remote6", [a("remote-ipv6", ip6("::1")), a("remote-port", be16(6001)),
                             a("local-ipv4", ip4("127.0.0.1"))]),
         ("local4-remote6-mapped", [a("remote-ipv6", ip6("::ffff:127.0.0.2")),
-                                   a("remote-port", be16(6001)), a("local-ipv4", ip4("127.0.0.1"))]),
+                                   a("remote-port", be16(6001)),
+                                   a("local-ipv4", ip4("127.0.0.1"))]),
         ("local6-mapped-remote6", [a("remote-ipv6", ip6("::1")), a("remote-port", be16(6001)),
                                    a("local-ipv6", ip6("::ffff:127.0.0.1"))]),
         ("both-mapped", [a("remote-ipv6", ip6("::ffff:127.0.0.2")), a("remote-port", be16(6001)),
                          a("local-ipv6", ip6("::ffff:127.0.0.1"))]),
         ("scope-without-ip6", [a("remote-ipv4", ip4("127.0.0.2")), a("remote-port", be16(6001)),
                                a("remote-ipv6-scope-id", u32(1))]),
-        ("scope-with-mapped", [a("remote-ipv6", ip6("::ffff:127.0.0.2")), a("remote-port", be16(6001)),
+        ("scope-with-mapped",
+         [a("remote-ipv6", ip6("::ffff:127.0.0.2")), a("remote-port", be16(6001)),
                                a("remote-ipv6-scope-id", u32(1))]),
         ("scope-alone", [a("remote-ipv6-scope-id", u32(1))]),
         ("ll-with-scope", [a("remote-ipv6", ip6("fe80::2")), a("remote-port", be16(6001)),
@@ -441,7 +444,8 @@ def precheck_groups():
         ("vpn-both", [a("vpn-ipv4", ip4("10.60.0.78")), a("vpn-ipv6", ip6("fd00::78"))]),
         ("keepalive-interval-only", [a("keepalive-interval", u32(10))]),
         ("keepalive-timeout-only", [a("keepalive-timeout", u32(10))]),
-        ("keepalive-both", [a("keepalive-interval", u32(86400)), a("keepalive-timeout", u32(86400))]),
+        ("keepalive-both",
+         [a("keepalive-interval", u32(86400)), a("keepalive-timeout", u32(86400))]),
         ("remote-on-tcp", [a("remote-ipv4", ip4("127.0.0.2")), a("remote-port", be16(6001))]),
         ("socket-again", [a("socket", u32(FD["mp"]))]),
         ("vpn4-dup", [a("vpn-ipv4", ip4("10.60.0.10"))]),
@@ -479,8 +483,10 @@ def sequence_groups():
     """Requests against deleted peers and interfaces, key rotation, replies."""
     seqs = []
     # every op against a peer that was just deleted, then the dump
-    for mode, ifx, pid, pre in (("p2p", IF_P2P, 1, "ensure:p2p"), ("mp", IF_MP, 30, "ensure:victim")):
-        c = [Case("%s/deleted/peer-del" % mode, _g("peer-del", ifx, peer(a("id", u32(pid)))), pre=[pre])]
+    for mode, ifx, pid, pre in (("p2p", IF_P2P, 1, "ensure:p2p"),
+                                ("mp", IF_MP, 30, "ensure:victim")):
+        c = [Case("%s/deleted/peer-del" % mode, _g("peer-del", ifx, peer(a("id", u32(pid)))),
+                  pre=[pre])]
         for op, nest in (("peer-get", peer(a("id", u32(pid)))),
                          ("peer-set", peer(a("id", u32(pid)), a("tx-id", u32(3)))),
                          ("peer-del-again", peer(a("id", u32(pid)))),
@@ -491,57 +497,62 @@ def sequence_groups():
                          ("key-swap", keyconf(a("peer-id", u32(pid)))),
                          ("key-del", keyconf(a("peer-id", u32(pid)), a("slot", u32(0))))):
             c.append(Case("%s/deleted/%s" % (mode, op), _g(op.replace("-again", ""), ifx, nest)))
-        c.append(Case("%s/deleted/dump" % mode, _g("peer-get", ifx, flags=F_REQUEST | F_ACK | F_DUMP)))
+        c.append(Case("%s/deleted/dump" % mode,
+                      _g("peer-get", ifx, flags=F_REQUEST | F_ACK | F_DUMP)))
         seqs.append(Group("%s/deleted" % mode, c, core=True))
     # every op against the deleted interface and against lo
     for label, ifx in (("gone", IF_GONE), ("lo", IF_LO)):
         c = []
         for op, nest in (("peer-new", peer(a("id", u32(1)), a("socket", u32(FD["free4"])),
-                                           a("remote-ipv4", ip4("127.0.0.2")), a("remote-port", be16(1)))),
+                                           a("remote-ipv4", ip4("127.0.0.2")),
+                                           a("remote-port", be16(1)))),
                          ("peer-set", peer(a("id", u32(1)))), ("peer-get", peer(a("id", u32(1)))),
                          ("peer-del", peer(a("id", u32(1)))),
-                         ("key-new", keyconf(a("peer-id", u32(1)), a("slot", u32(0)), a("key-id", u32(1)),
+                         ("key-new",
+                          keyconf(a("peer-id", u32(1)), a("slot", u32(0)), a("key-id", u32(1)),
                                              a("cipher-alg", u32(1)), kdir("encrypt-dir"),
                                              kdir("decrypt-dir"))),
                          ("key-get", keyconf(a("peer-id", u32(1)), a("slot", u32(0)))),
                          ("key-swap", keyconf(a("peer-id", u32(1)))),
                          ("key-del", keyconf(a("peer-id", u32(1)), a("slot", u32(0))))):
             c.append(Case("iface-%s/%s" % (label, op), _g(op, ifx, nest)))
-        c.append(Case("iface-%s/dump" % label, _g("peer-get", ifx, flags=F_REQUEST | F_ACK | F_DUMP)))
+        c.append(Case("iface-%s/dump" % label,
+                      _g("peer-get", ifx, flags=F_REQUEST | F_ACK | F_DUMP)))
         seqs.append(Group("iface-%s" % label, c, core=True))
     # key rotation on the MP victim: replies of key-get after each step
     kc = lambda *x: keyconf(a("peer-id", u32(30)), *x)  # noqa: E731
-    steps = [("get0", "key-get", kc(a("slot", u32(0)))), ("get1", "key-get", kc(a("slot", u32(1)))),
-             ("new1", "key-new", kc(a("slot", u32(1)), a("key-id", u32(3)), a("cipher-alg", u32(1)),
-                                    kdir("encrypt-dir"), kdir("decrypt-dir"))),
-             ("get1b", "key-get", kc(a("slot", u32(1)))), ("swap", "key-swap", kc()),
-             ("get0b", "key-get", kc(a("slot", u32(0)))), ("get1c", "key-get", kc(a("slot", u32(1)))),
-             ("new1-same-id", "key-new", kc(a("slot", u32(1)), a("key-id", u32(3)), a("cipher-alg", u32(2)),
-                                            kdir("encrypt-dir"), kdir("decrypt-dir"))),
-             ("new0-aes128", "key-new", kc(a("slot", u32(0)), a("key-id", u32(4)), a("cipher-alg", u32(1)),
-                                           kdir("encrypt-dir", KEY16), kdir("decrypt-dir", KEY16))),
-             ("get0c", "key-get", kc(a("slot", u32(0)))),
-             ("del0", "key-del", kc(a("slot", u32(0)))), ("get0d", "key-get", kc(a("slot", u32(0)))),
-             ("swap-one", "key-swap", kc()), ("get0e", "key-get", kc(a("slot", u32(0)))),
-             ("get1d", "key-get", kc(a("slot", u32(1)))),
-             ("del1", "key-del", kc(a("slot", u32(1)))), ("del0b", "key-del", kc(a("slot", u32(0)))),
-             ("swap-none", "key-swap", kc()), ("get-none", "key-get", kc(a("slot", u32(0)))),
-             ("new-mixed-keys", "key-new", kc(a("slot", u32(0)), a("key-id", u32(6)), a("cipher-alg", u32(1)),
-                                              kdir("encrypt-dir", KEY16), kdir("decrypt-dir", KEY32))),
-             ("get-mixed", "key-get", kc(a("slot", u32(0))))]
+    def get(slot):
+        return ("key-get", kc(a("slot", u32(slot))))
+
+    def new(slot, kid, alg, enc=KEY32, dec=KEY32):
+        return ("key-new", kc(a("slot", u32(slot)), a("key-id", u32(kid)),
+                              a("cipher-alg", u32(alg)), kdir("encrypt-dir", enc),
+                              kdir("decrypt-dir", dec)))
+    swap, dl = ("key-swap", kc()), lambda slot: ("key-del", kc(a("slot", u32(slot))))
+    steps = [("get0",) + get(0), ("get1",) + get(1), ("new1",) + new(1, 3, 1),
+             ("get1b",) + get(1), ("swap",) + swap, ("get0b",) + get(0), ("get1c",) + get(1),
+             ("new1-same-id",) + new(1, 3, 2), ("new0-aes128",) + new(0, 4, 1, KEY16, KEY16),
+             ("get0c",) + get(0), ("del0",) + dl(0), ("get0d",) + get(0),
+             ("swap-one",) + swap, ("get0e",) + get(0), ("get1d",) + get(1),
+             ("del1",) + dl(1), ("del0b",) + dl(0), ("swap-none",) + swap,
+             ("get-none",) + get(0), ("new-mixed-keys",) + new(0, 6, 1, KEY16, KEY32),
+             ("get-mixed",) + get(0)]
     c = [Case("mp/rotate/" + lbl, _g(op, IF_MP, n), pre=(["ensure:victim"] if i == 0 else []))
          for i, (lbl, op, n) in enumerate(steps)]
     seqs.append(Group("mp/rotate", c, core=True))
     # replies: every base peer, the dumps, peers made with each optional attribute
-    c = [Case("reply/mp/get-%d" % p, _g("peer-get", IF_MP, peer(a("id", u32(p))))) for p in (10, 11, 12, 13)]
+    c = [Case("reply/mp/get-%d" % p, _g("peer-get", IF_MP, peer(a("id", u32(p)))))
+         for p in (10, 11, 12, 13)]
     c.append(Case("reply/p2p/get-1", _g("peer-get", IF_P2P, peer(a("id", u32(1))))))
     for k in (10, 11, 12, 13):
         for slot in (0, 1):
             c.append(Case("reply/mp/key-%d-%d" % (k, slot),
-                          _g("key-get", IF_MP, keyconf(a("peer-id", u32(k)), a("slot", u32(slot))))))
+                          _g("key-get", IF_MP,
+                             keyconf(a("peer-id", u32(k)), a("slot", u32(slot))))))
     c.append(Case("reply/mp/dump", _g("peer-get", IF_MP, flags=F_REQUEST | F_ACK | F_DUMP)))
     c.append(Case("reply/p2p/dump", _g("peer-get", IF_P2P, flags=F_REQUEST | F_ACK | F_DUMP)))
-    full = peer(a("id", u32(40)), a("socket", u32(FD["mp"])), a("remote-ipv6", ip6("::ffff:127.0.0.8")),
+    full = peer(a("id", u32(40)), a("socket", u32(FD["mp"])),
+                a("remote-ipv6", ip6("::ffff:127.0.0.8")),
                 a("remote-port", be16(6040)), a("local-ipv6", ip6("::ffff:127.0.0.1")),
                 a("vpn-ipv4", ip4("10.60.0.40")), a("vpn-ipv6", ip6("fd00::40")),
                 a("keepalive-interval", u32(86400)), a("keepalive-timeout", u32(86400)),
@@ -549,12 +560,16 @@ def sequence_groups():
     c.append(Case("reply/mp/new-40-full", _g("peer-new", IF_MP, full)))
     c.append(Case("reply/mp/get-40", _g("peer-get", IF_MP, peer(a("id", u32(40))))))
     six = peer(a("id", u32(41)), a("socket", u32(FD["mp6"])), a("remote-ipv6", ip6("::1")),
-               a("remote-port", be16(6041)), a("local-ipv6", ip6("::1")), a("vpn-ipv6", ip6("fd00::41")))
+               a("remote-port", be16(6041)), a("local-ipv6", ip6("::1")),
+               a("vpn-ipv6", ip6("fd00::41")))
     c.append(Case("reply/mp/new-41-v6", _g("peer-new", IF_MP, six)))
     c.append(Case("reply/mp/get-41", _g("peer-get", IF_MP, peer(a("id", u32(41))))))
-    c.append(Case("reply/mp/set-41-clear-v4", _g("peer-set", IF_MP, peer(a("id", u32(41)), a("vpn-ipv4", ip4("0.0.0.0"))))))
-    c.append(Case("reply/mp/set-41-clear-v6", _g("peer-set", IF_MP, peer(a("id", u32(41)), a("vpn-ipv6", ip6("::"))))))
-    c.append(Case("reply/mp/set-41-new-v4", _g("peer-set", IF_MP, peer(a("id", u32(41)), a("vpn-ipv4", ip4("10.60.0.41"))))))
+    c.append(Case("reply/mp/set-41-clear-v4",
+                  _g("peer-set", IF_MP, peer(a("id", u32(41)), a("vpn-ipv4", ip4("0.0.0.0"))))))
+    c.append(Case("reply/mp/set-41-clear-v6",
+                  _g("peer-set", IF_MP, peer(a("id", u32(41)), a("vpn-ipv6", ip6("::"))))))
+    c.append(Case("reply/mp/set-41-new-v4",
+                  _g("peer-set", IF_MP, peer(a("id", u32(41)), a("vpn-ipv4", ip4("10.60.0.41"))))))
     c.append(Case("reply/mp/get-41b", _g("peer-get", IF_MP, peer(a("id", u32(41))))))
     tcp = peer(a("id", u32(42)), a("socket", u32(FD["freetcp6"])), a("vpn-ipv6", ip6("fd00::42")))
     c.append(Case("reply/mp/new-42-tcp6", _g("peer-new", IF_MP, tcp)))
@@ -564,7 +579,8 @@ def sequence_groups():
         a("id", u32(1)), a("remote-ipv6", ip6("fe80::2")), a("remote-port", be16(6001)),
         a("remote-ipv6-scope-id", u32(1))))))
     c.append(Case("reply/p2p/get-1b", _g("peer-get", IF_P2P, peer(a("id", u32(1))))))
-    c.append(Case("reply/p2p/new-tcp", _g("peer-new", IF_P2P, peer(a("id", u32(3)), a("socket", u32(FD["freetcp"]))))))
+    c.append(Case("reply/p2p/new-tcp",
+                  _g("peer-new", IF_P2P, peer(a("id", u32(3)), a("socket", u32(FD["freetcp"]))))))
     c.append(Case("reply/p2p/get-3", _g("peer-get", IF_P2P, peer(a("id", u32(3))))))
     c.append(Case("reply/p2p/get-1-replaced", _g("peer-get", IF_P2P, peer(a("id", u32(1))))))
     seqs.append(Group("replies", c, core=True))
@@ -596,7 +612,8 @@ def sequence_groups():
              a("id", u32(57)), a("socket", u32(FD["mp"])), a("remote-ipv6", ip6("::1")),
              a("remote-port", be16(6057)), a("vpn-ipv4", ip4("10.60.0.57"))))),
          Case("socket/dual-remote-mapped", _g("peer-new", IF_MP, peer(
-             a("id", u32(58)), a("socket", u32(FD["free6"])), a("remote-ipv6", ip6("::ffff:127.0.0.9")),
+             a("id", u32(58)), a("socket", u32(FD["free6"])),
+             a("remote-ipv6", ip6("::ffff:127.0.0.9")),
              a("remote-port", be16(6058)), a("vpn-ipv4", ip4("10.60.0.58"))))),
          Case("socket/dual-get", _g("peer-get", IF_MP, peer(a("id", u32(58)))))]
     seqs.append(Group("sockets", c, core=True))
@@ -621,7 +638,8 @@ def rtnl_groups():
         info = [Attr(IFLA_INFO_KIND, asciz(kind))]
         if data is not None:
             info.append(Attr(IFLA_INFO_DATA, data))
-        return Msg(RTM_NEWLINK, ifinfomsg(), [Attr(IFLA_IFNAME, asciz(name)), Attr(IFLA_LINKINFO, info)],
+        return Msg(RTM_NEWLINK, ifinfomsg(),
+                   [Attr(IFLA_IFNAME, asciz(name)), Attr(IFLA_LINKINFO, info)],
                    flags)
 
     def dellink(name):
@@ -638,12 +656,14 @@ def rtnl_groups():
     for label, data in variants:
         c.append(Case("rtnl/newlink/" + label, newlink("nlx0", data), proto="rtnl"))
         c.append(Case("rtnl/newlink/%s/del" % label, dellink("nlx0"), proto="rtnl"))
-    c.append(Case("rtnl/newlink/exists", newlink("nlp2p", [Attr(IFLA_OVPN_MODE, u8(0))]), proto="rtnl"))
+    c.append(Case("rtnl/newlink/exists", newlink("nlp2p", [Attr(IFLA_OVPN_MODE, u8(0))]),
+                  proto="rtnl"))
     c.append(Case("rtnl/changelink/mode", newlink("nlp2p", [Attr(IFLA_OVPN_MODE, u8(1))],
                                                  flags=F_REQUEST | F_ACK), proto="rtnl"))
     c.append(Case("rtnl/changelink/same-mode", newlink("nlmp", [Attr(IFLA_OVPN_MODE, u8(1))],
                                                       flags=F_REQUEST | F_ACK), proto="rtnl"))
-    c.append(Case("rtnl/newlink/long-name", newlink("n" * 16, [Attr(IFLA_OVPN_MODE, u8(0))]), proto="rtnl"))
+    c.append(Case("rtnl/newlink/long-name", newlink("n" * 16, [Attr(IFLA_OVPN_MODE, u8(0))]),
+                  proto="rtnl"))
     return _chunk("rtnl", c)
 
 
@@ -713,7 +733,8 @@ def random_groups(seed, n):
             lbl += "+flip%s" % flips
         m.flips = flips
         cases.append(Case("random/%d/%d/%s/%s" % (seed, i, t.name, lbl), m, pre=t.pre))
-    return [Group("random/%d#%d" % (seed, j // 20), cases[j:j + 20]) for j in range(0, len(cases), 20)]
+    return [Group("random/%d#%d" % (seed, j // 20), cases[j:j + 20])
+            for j in range(0, len(cases), 20)]
 
 
 HASH_CTX = {"if_p2p": 2, "if_mp": 3, "if_gone": 4, "if_lo": 1, "family": 0x20}

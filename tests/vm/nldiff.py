@@ -37,8 +37,8 @@ sys.path.insert(0, here)
 
 import nlcorpus  # noqa: E402
 from nlcorpus import FD  # noqa: E402
-from ovpnnl import (F_ACK, F_DUMP, F_REQUEST, MODE_MP, MODE_P2P, NETLINK_ROUTE, NLMSG_DONE,  # noqa: E402
-                    NLMSG_ERROR, Genl, NlSock, Rtnl, attr_tree, decode_error, errname, ifx,
+from ovpnnl import (F_ACK, F_DUMP, F_REQUEST, MODE_MP, MODE_P2P, NETLINK_ROUTE,  # noqa: E402
+                    NLMSG_DONE, NLMSG_ERROR, Genl, Rtnl, attr_tree, decode_error, errname, ifx,
                     keyconf_attrs, nest_keyconf, nest_peer, peer_attrs, u32, Attr, PEER,
                     KEYCONF, KEYDIR, parse_attrs, A_PEER)
 
@@ -172,22 +172,25 @@ class Runner:
         self.new_key("if_p2p", 1, 0, 1, "aes-gcm")
 
     def add_victim(self):
-        self.new_peer("if_mp", pid=30, sock=FD["mp"], remote=("127.0.0.6", 6030), vpn4="10.60.0.30")
+        self.new_peer("if_mp", pid=30, sock=FD["mp"], remote=("127.0.0.6", 6030),
+                      vpn4="10.60.0.30")
         self.new_key("if_mp", 30, 0, 0, "aes-gcm")
         self.new_key("if_mp", 30, 1, 1, "aes-gcm")
 
     def reset(self):
         for ifname in ("if_p2p", "if_mp"):
             for pid in self.peer_ids(ifname):
-                self.g.do("peer-del", [ifx(self.ctx[ifname]), nest_peer([Attr(PEER["id"], u32(pid))])])
+                self.g.do("peer-del", [ifx(self.ctx[ifname]),
+                                       nest_peer([Attr(PEER["id"], u32(pid))])])
         self.close_all()
         self.make_sockets()
         self.add_p2p()
-        self.new_peer("if_mp", pid=10, sock=FD["mp"], remote=("127.0.0.3", 6010), vpn4="10.60.0.10")
+        self.new_peer("if_mp", pid=10, sock=FD["mp"], remote=("127.0.0.3", 6010),
+                      vpn4="10.60.0.10")
         self.new_key("if_mp", 10, 0, 0, "aes-gcm")
         self.new_key("if_mp", 10, 1, 1, "chacha20-poly1305")
-        self.new_peer("if_mp", pid=11, sock=FD["mp"], remote=("127.0.0.4", 6011), vpn4="10.60.0.11",
-                      vpn6="fd00::11")
+        self.new_peer("if_mp", pid=11, sock=FD["mp"], remote=("127.0.0.4", 6011),
+                      vpn4="10.60.0.11", vpn6="fd00::11")
         self.new_key("if_mp", 11, 0, 2, "chacha20-poly1305")
         self.new_peer("if_mp", pid=12, sock=FD["mp6"], remote=("::1", 6012), vpn6="fd00::12")
         self.new_peer("if_mp", pid=13, sock=FD["mptcp"], vpn4="10.60.0.13")
@@ -218,7 +221,8 @@ class Runner:
                     else:
                         self.new_key("if_mp", 30, 0, 0, "aes-gcm")
             elif kind == "absent":
-                self.g.do("peer-del", [ifx(self.ctx["if_mp"]), nest_peer([Attr(1, u32(int(arg)))])])
+                self.g.do("peer-del", [ifx(self.ctx["if_mp"]),
+                                       nest_peer([Attr(1, u32(int(arg)))])])
             elif kind == "close":
                 os.close(FD[arg])
             elif kind == "fresh" and arg in ("freetcp", "mptcp"):
@@ -292,7 +296,8 @@ def cmd_run(args):
             try:
                 r.reset()
             except OSError as e:
-                raise SystemExit("nldiff: group %s: cannot set up the base state: %s" % (g.name, e))
+                raise SystemExit("nldiff: group %s: cannot set up the base state: %s"
+                                 % (g.name, e))
             for c in g.cases:
                 out.write(json.dumps({"id": c.id, "a": r.run_case(c)}, sort_keys=True) + "\n")
             done += len(g.cases)
@@ -348,7 +353,8 @@ def is_format_of(fmt, text):
 def _uapi_names():
     """'OVPN_A_PEER_ID' -> ('peer', 1), ... for every attribute of the uapi."""
     names = {"OVPN_A_IFINDEX": ("", 1), "OVPN_A_PEER": ("", 2), "OVPN_A_KEYCONF": ("", 3)}
-    for prefix, nest, table in (("OVPN_A_PEER_", "peer", PEER), ("OVPN_A_KEYCONF_", "keyconf", KEYCONF),
+    for prefix, nest, table in (("OVPN_A_PEER_", "peer", PEER),
+                                ("OVPN_A_KEYCONF_", "keyconf", KEYCONF),
                                 ("OVPN_A_KEYDIR_", "keydir", KEYDIR)):
         for n, v in table.items():
             names[prefix + n.upper().replace("-", "_")] = (nest, v)

@@ -367,7 +367,9 @@ class NlSock:
 
 
 def nl_error(err, ext, what):
-    return OSError(-err, "%s: %s%s" % (what, os.strerror(-err), (": " + ext["msg"]) if ext.get("msg") else ""))
+    return OSError(-err,
+                   "%s: %s%s" % (what, os.strerror(-err),
+                                 (": " + ext["msg"]) if ext.get("msg") else ""))
 
 
 class Genl:
