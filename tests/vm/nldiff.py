@@ -110,7 +110,7 @@ class Runner:
 
     def tcp_pair(self, listener, addr):
         # a fixed local port (peer-get shows it), never the same twice (TIME_WAIT)
-        self.port = getattr(self, "port", 20000) + 1
+        self.port += 1
         c = socket.socket(listener.family, socket.SOCK_STREAM)
         c.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         c.bind((addr[0], self.port))
@@ -177,7 +177,8 @@ class Runner:
         self.new_key("if_mp", 30, 0, 0, "aes-gcm")
         self.new_key("if_mp", 30, 1, 1, "aes-gcm")
 
-    def reset(self):
+    def reset(self, group):
+        self.port = group.port_base
         for ifname in ("if_p2p", "if_mp"):
             for pid in self.peer_ids(ifname):
                 self.g.do("peer-del", [ifx(self.ctx[ifname]),
@@ -294,7 +295,7 @@ def cmd_run(args):
         done = 0
         for g in groups:
             try:
-                r.reset()
+                r.reset(g)
             except OSError as e:
                 raise SystemExit("nldiff: group %s: cannot set up the base state: %s"
                                  % (g.name, e))
