@@ -38,7 +38,9 @@ setup() {
 	mkdir -p /mnt/vmresults
 	mount -t 9p -o trans=virtio,version=9p2000.L,msize=1048576 vmresults /mnt/vmresults
 	# shellcheck disable=SC1091 # written by vmtest.sh for this run
+	set -a # the tests are child processes: VM_* and VMTEST_* must reach them
 	. /mnt/vmresults/guest.env
+	set +a
 	export VM_RESULTS=/mnt/vmresults
 	# The guest kernel's own module tree (with our ovpn.ko in updates/, if any).
 	mkdir -p "/lib/modules/$VM_KABI"

@@ -288,6 +288,8 @@ def cmd_run(args):
     r = Runner()
     head = {"corpus": nlcorpus.corpus_hash(groups), "set": spec, "cases": n,
             "kernel": os.uname().release, "generator": nlcorpus.VERSION}
+    if spec in ("core", "full"):
+        head["full_corpus"] = nlcorpus.corpus_hash(nlcorpus.corpus())
     print("nldiff: %s: %d cases in %d groups (corpus %s)" % (spec, n, len(groups), head["corpus"]),
           flush=True)
     with open(args.out + ".tmp", "w") as out:
@@ -425,7 +427,9 @@ def cmd_diff(args):
     rules = [r for r in allow if kernel_matches(r.get("kernels", "all"), release)]
     stale = []
     # the committed reference answers the full corpus; a same-run one the same set
-    full = nlcorpus.corpus_hash(nlcorpus.corpus()) if ghead["set"] in ("core", "full") else None
+    full = None
+    if ghead["set"] in ("core", "full"):
+        full = ghead.get("full_corpus") or nlcorpus.corpus_hash(nlcorpus.corpus())
     if rhead.get("corpus") not in (full, ghead.get("corpus")):
         stale.append("the reference answers another corpus (%s; this run %s, full corpus %s): "
                      "regenerate it with tests/vm/nldiff-reference.sh"

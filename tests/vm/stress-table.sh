@@ -51,4 +51,4 @@ for k in "$@"; do
 done
 echo "(identical/listed/unlisted: answers equal to 7.3's, differing as tests/vm/nldiff-allow.yaml"
 echo " allows, differing otherwise (must be 0); B/peer: slab + percpu bytes per peer and its keys;"
-echo " returned: share of that memory given back after all peers were deleted)"
+echo " returned: share of the slab growth given back after all peers were deleted)"
