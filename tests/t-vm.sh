@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runtime tests: boot every matrix kernel in qemu with our ovpn.ko (7.3: its
-# in-tree ovpn, the native twin) and report each test as a TAP point.
+# in-tree ovpn, the native twin) and report each test as a TAP point; then
+# debian-6.1 once more with the v4-mapped shim forced on (tests/vm/v4mapped.sh).
 set -euo pipefail
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -26,4 +27,16 @@ while read -r kernel test verdict rest; do
 	esac
 done < <(sed -n '/^== details/,$p' "$TOP/build/vmtest/ci.log" | grep -E '^debian-[^ ]+ +[^ ]+ +(pass|fail)')
 [ "$rc" -eq 0 ] || tap_failed || tap 1 "vmtest.sh exited $rc (see build/vmtest/ci.log)"
+
+# The v4-mapped udp_encap shim forced on (no matrix kernel needs it): one kernel, its own build.
+shim_rc=0
+"$TOP/tests/vm/vmtest.sh" --kernel debian-6.1 --tests v4mapped --make OVPN_FORCE_V4MAPPED_SHIM=1 \
+	--results "$results-shim" >"$TOP/build/vmtest/ci-shim.log" 2>&1 || shim_rc=$?
+while read -r kernel test verdict rest; do
+	case "$verdict" in
+	pass) tap 0 "$kernel $test, OVPN_FORCE_V4MAPPED_SHIM=1" ;;
+	fail) tap 1 "$kernel $test, OVPN_FORCE_V4MAPPED_SHIM=1 ${rest#* }" ;;
+	esac
+done < <(sed -n '/^== details/,$p' "$TOP/build/vmtest/ci-shim.log" | grep -E '^debian-[^ ]+ +[^ ]+ +(pass|fail)')
+[ "$shim_rc" -eq 0 ] || tap_failed || tap 1 "vmtest.sh (shim) exited $shim_rc (see build/vmtest/ci-shim.log)"
 tap_done
