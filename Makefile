@@ -8,6 +8,7 @@
 #   make matrix                   build against every kernel of the test matrix
 #   make check                    all tests (what CI runs)
 #   make vmtest KERNEL=debian-6.1|all [TESTS=fast|full|LIST] [MODULE=ko]   qemu tests
+#   make bench [QUICK=1]          performance report in qemu guests (tests/bench; ~1 h, QUICK=1 ~15 min)
 #   make dist                     reproducible release tarball dist/ovpn-backports-<version>.tar.xz
 #   make deb | rpm                ovpn-dkms .deb / .rpm from that tarball, into dist/
 #   make dkms-install [KVER=X]    add, build and install with DKMS (root) | make dkms-remove
@@ -30,7 +31,7 @@ TESTS ?= fast
 INSTALL_MOD_PATH ?=
 DEPMOD ?= depmod
 
-.PHONY: all build sources install clean distclean matrix check vmtest help kernel-dir
+.PHONY: all build sources install clean distclean matrix check vmtest bench help kernel-dir
 .PHONY: dist deb rpm dkms-install dkms-remove dkms.conf
 
 # The package version: what modinfo shows (backports/PROVENANCE).
@@ -100,5 +101,10 @@ check:
 vmtest: $(TOP)/backports/PROVENANCE
 	@$(TOP)/tests/vm/vmtest.sh --kernel '$(or $(KERNEL),debian-6.1)' --tests '$(TESTS)' \
 		$(if $(MODULE),--module '$(MODULE)') $(VMTEST_FLAGS)
+
+# Our ovpn vs OpenVPN's userspace data channel (6.1) and vs the in-tree ovpn
+# (7.3), plus the pipeline's seconds; BENCH_FLAGS passes more (see bench.sh --help).
+bench: $(TOP)/backports/PROVENANCE
+	@$(TOP)/tests/bench/bench.sh $(if $(filter-out 0,$(QUICK)),--quick) $(BENCH_FLAGS)
 
 endif

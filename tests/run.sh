@@ -10,9 +10,10 @@ Runs the test suites (default: all, in order): cocci (semantic patch unit
 tests), spatch-versions (the series with the coccinelle of Debian 11 and 13:
 same unit test results, byte-identical tree), lint (shellcheck), errors (bad
 input gives clear errors), pipeline (fetch, transform and build the matrix
-from upstream 7.3.4 and 7.2.13), packaging (dkms, .deb, .rpm, tarball), and
+from upstream 7.3.4 and 7.2.13), packaging (dkms, .deb, .rpm, tarball),
 vm (qemu runtime tests on every matrix kernel; VMTESTS=fast (default), full,
-or none to skip them).
+or none to skip them) and bench (make bench's smoke run: one 6.1 guest, about
+2-3 minutes; BENCH=none skips it).
 Each suite prints TAP; the last line counts all test points.
 USAGE
 }
@@ -24,7 +25,7 @@ if [ $# -gt 0 ]; then
 else
 	suites=(cocci spatch-versions lint errors pipeline packaging)
 	# The qemu suite takes 10-17 minutes per kernel under TCG: VMTESTS=none skips it.
-	[ "${VMTESTS:-fast}" = none ] || suites+=(vm)
+	[ "${VMTESTS:-fast}" = none ] || suites+=(vm bench)
 fi
 
 pass=0 fail=0

@@ -116,6 +116,8 @@ main() {
 		openvpn) bash "$here/openvpn-e2e.sh" --tools "$VM_TOOLS" --results "$VM_RESULTS/openvpn" || rc=1 ;;
 		lifecycle) bash "$here/lifecycle.sh" --iterations "$VM_LIFECYCLE_ITERS" --results "$VM_RESULTS/lifecycle" || rc=1 ;;
 		unpriv) bash "$here/unpriv.sh" --results "$VM_RESULTS/unpriv" || rc=1 ;;
+		bench) bash "$here/../bench/guest-bench.sh" --conf "$VM_BENCH_CONF" --tools "$VM_TOOLS" \
+			--results "$VM_RESULTS/bench" || rc=1 ;;
 		*) vm_result "$test" fail 0 "unknown test"; rc=1 ;;
 		esac
 		vm_log "$test finished after $(($(vm_now) - t)) s"

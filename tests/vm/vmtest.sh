@@ -36,7 +36,8 @@ Which ovpn.ko the guest loads (it is put into the image's updates/ + depmod):
   default: --native for debian-7.3, --tree $top/backports otherwise
 
 --tests LIST    comma or space separated; items: the selftest script names
-                (test.sh, test-tcp.sh, ...), openvpn, lifecycle, unpriv.
+                (test.sh, test-tcp.sh, ...), openvpn, lifecycle, unpriv, bench (the guest part
+                of make bench: tests/bench/bench.sh sets VM_BENCH_CONF).
                 fast (default): $SELFTESTS_FAST + $EXTRA_TESTS
                 full: all 11 selftests + $EXTRA_TESTS
 --results DIR   where console.log, dmesg.txt, TAP files and logs go
@@ -99,7 +100,7 @@ full) tests="$SELFTESTS_FULL $EXTRA_TESTS" ;;
 esac
 tests=$(echo "$tests" | xargs)
 for t in $tests; do
-	case " $(echo "$SELFTESTS_FULL" | xargs) $EXTRA_TESTS " in
+	case " $(echo "$SELFTESTS_FULL" | xargs) $EXTRA_TESTS bench " in
 	*" $t "*) ;;
 	*) die "unknown test '$t'" ;;
 	esac
@@ -190,6 +191,7 @@ budget() {
 	openvpn) echo 600 ;;
 	lifecycle) echo $((60 + iters * 12)) ;;
 	unpriv) echo 180 ;;
+	bench) echo 3600 ;;
 	esac
 }
 
@@ -276,6 +278,7 @@ VM_SELFTEST_TIMEOUT=600
 VM_TCPDUMP_TIMEOUT=${VM_TCPDUMP_TIMEOUT:-20s}
 VM_TCPDUMP_SETTLE=${VM_TCPDUMP_SETTLE:-3}
 VM_LIFECYCLE_ITERS=$iters
+VM_BENCH_CONF='${VM_BENCH_CONF:-}'
 ENV
 	log "$alias: booting $kabi (module: $sel${ko:+ $ko}), tests: $tests, timeout ${tmo}s"
 	t0=$(date +%s)
