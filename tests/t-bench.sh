@@ -6,10 +6,30 @@ set -euo pipefail
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
+# can_fail: the report checks on a fabricated results directory (no qemu): a
+# requested variant without a measurement, a chart that is no PNG
+can_fail() {
+	local d
+	d=$(mktemp -d)
+	# shellcheck disable=SC2064 # expand now: the path is fixed
+	trap "rm -rf '$d'" EXIT
+	jq -n '{kernels: {"debian-6.1": {variants_requested: ["veth", "dco-udp-aes"], runs: [
+		{variant: "veth", rep: 1, error: null, tcp1_mbps: 900, tcp4_mbps: 900, udp_mbps: 40,
+		 udp_loss_pct: 0, rtt_median_ms: 0.3, rtt_p99_ms: 0.5},
+		{variant: "dco-udp-aes", rep: 1, error: "no Initialization Sequence Completed"}]}}}' \
+		> "$d/results.json"
+	echo "not a png" > "$d/bench.png"
+	check "results.json: every variant has a complete measurement; bench.png is a PNG (broken input)" \
+		python3 "$TOP/tests/bench/report.py" --check "$d"
+	tap_done
+}
+
 case "${1:-}" in
 -h|--help)
-	echo "Usage: tests/t-bench.sh   (a suite of tests/run.sh; BENCH=none or VMTESTS=none skips it)"
+	echo "Usage: tests/t-bench.sh [--can-fail]   (a suite of tests/run.sh; BENCH=none or VMTESTS=none skips it)"
+	echo "  --can-fail   the report checks on a deliberately broken results directory (must be red)"
 	exit 0 ;;
+--can-fail) can_fail; exit ;;
 esac
 
 if [ "${BENCH:-smoke}" = none ] || [ "${VMTESTS:-fast}" = none ]; then

@@ -58,6 +58,20 @@ def read_tsv(path):
     return rows
 
 
+def udp_loss_from_bytes(path, run):
+    """UDP loss as 1 - received/sent bytes of the measured interval (iperf3's
+    lost_percent counts the omitted first second's losses against the packets
+    of the measured ones only, and exceeds 100 % at high loss)."""
+    try:
+        end = json.load(open(path))["end"]
+        sent, recv = end["sum_sent"]["bytes"], end["sum_received"]["bytes"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return
+    if sent > 0:
+        run["udp_loss_pct_iperf3"] = run.get("udp_loss_pct")
+        run["udp_loss_pct"] = max(0.0, 100.0 * (1 - recv / sent))
+
+
 def spread(values):
     v = [x for x in values if isinstance(x, (int, float))]
     if not v:
@@ -135,6 +149,8 @@ def build(d, kernels, mode):
         variants = env.get("BENCH_VARIANTS", "").split()
         raw = os.path.join(d, k, "bench", "raw.jsonl")
         runs = [json.loads(line) for line in open(raw)] if os.path.exists(raw) else []
+        for r in runs:
+            udp_loss_from_bytes(os.path.join(d, k, "bench", r["variant"], f"rep{r['rep']}", "udp.json"), r)
         kinfo = {
             "params": {"reps": env.get("BENCH_REPS"), "iperf3_seconds": env.get("BENCH_SECONDS"),
                        "iperf3_omit": env.get("BENCH_OMIT"), "pings": env.get("BENCH_PINGS"),
