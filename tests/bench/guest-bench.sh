@@ -214,12 +214,13 @@ wait_fast() {
 cpu_busy() { awk '$1 == "cpu" {print $2 + $3 + $4 + $7 + $8 + $9; exit}' /proc/stat; }
 cpu_total() { awk '$1 == "cpu" {print $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9; exit}' /proc/stat; }
 
-# iperf NAME ARGS...: one iperf3 client run from the client ns, JSON to $vdir/NAME.json
+# iperf NAME OMIT ARGS...: one iperf3 client run from the client ns (the first
+# OMIT seconds not counted), JSON to $vdir/NAME.json
 iperf() {
-	local name="$1"
-	shift
-	timeout $((BENCH_SECONDS + BENCH_OMIT + 60)) ip netns exec "$CLI" \
-		iperf3 -c "$target" -t "$BENCH_SECONDS" -O "$BENCH_OMIT" -J "$@" > "$vdir/$name.json" 2>&1 &&
+	local name="$1" omit="$2"
+	shift 2
+	timeout $((BENCH_SECONDS + omit + 60)) ip netns exec "$CLI" \
+		iperf3 -c "$target" -t "$BENCH_SECONDS" -O "$omit" -J "$@" > "$vdir/$name.json" 2>&1 &&
 		jq -e '.end.sum_received.bits_per_second > 0' "$vdir/$name.json" >/dev/null
 }
 
@@ -232,12 +233,14 @@ measure() {
 		{ why="iperf3 server did not listen"; return 1; }
 	mark iperf3_server
 	b0=$(cpu_busy) t0=$(cpu_total)
-	iperf tcp1 || { why="iperf3 tcp 1 stream failed"; return 1; }
+	iperf tcp1 "$BENCH_OMIT" || { why="iperf3 tcp 1 stream failed"; return 1; }
 	b1=$(cpu_busy) t1=$(cpu_total)
 	mark tcp1
-	iperf tcp4 -P 4 || { why="iperf3 tcp 4 streams failed"; return 1; }
+	iperf tcp4 "$BENCH_OMIT" -P 4 || { why="iperf3 tcp 4 streams failed"; return 1; }
 	mark tcp4
-	iperf udp -u -b "$BENCH_UDP_RATE" -l 1200 || { why="iperf3 udp failed"; return 1; }
+	# (no -O for UDP: iperf3 then counts the omitted second's losses against the
+	# measured packets only)
+	iperf udp 0 -u -b "$BENCH_UDP_RATE" -l 1200 || { why="iperf3 udp failed"; return 1; }
 	mark udp
 	ip netns exec "$CLI" ping -n -c "$BENCH_PINGS" -i 0.01 -W 2 "$target" > "$vdir/ping.txt" 2>&1 ||
 		{ why="ping failed"; return 1; }
@@ -257,7 +260,10 @@ measure() {
 		  tcp4_mbps: ($t4[0].end.sum_received.bits_per_second | mbps),
 		  tcp1_retransmits: $t1[0].end.sum_sent.retransmits,
 		  udp_mbps: ($u[0].end.sum_received.bits_per_second | mbps),
-		  udp_loss_pct: $u[0].end.sum_received.lost_percent,
+		  udp_loss_pct: ($u[0].end | if .sum_sent.bytes > 0
+		                 then ([0, 100 * (1 - .sum_received.bytes / .sum_sent.bytes)] | max)
+		                 else null end),
+		  udp_loss_pct_iperf3: $u[0].end.sum_received.lost_percent,
 		  rtt_median_ms: $r[(($n - 1) / 2 | floor)],
 		  rtt_p99_ms: $r[((($n - 1) * 0.99) | ceil)],
 		  rtt_min_ms: $r[0],

@@ -68,7 +68,7 @@ def udp_loss_from_bytes(path, run):
     except (OSError, ValueError, KeyError, TypeError):
         return
     if sent > 0:
-        run["udp_loss_pct_iperf3"] = run.get("udp_loss_pct")
+        run.setdefault("udp_loss_pct_iperf3", run.get("udp_loss_pct"))
         run["udp_loss_pct"] = max(0.0, 100.0 * (1 - recv / sent))
 
 
