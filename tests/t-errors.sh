@@ -4,6 +4,13 @@ set -euo pipefail
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
+case "${1:-}" in
+-h|--help)
+	echo "Usage: tests/t-errors.sh [--can-fail]"
+	echo "Bad input gets a clear error. --can-fail: one case fed an input that is not"
+	echo "bad (a 5.10 tree for 'older than 5.4'): must print not ok and exit non-zero."
+	exit 0 ;;
+esac
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -19,8 +26,26 @@ expect_error() {
 	fi
 }
 
+# fake_tree DIR MAJOR MINOR RELEASE: a fake configured kernel tree of that version
+fake_tree() {
+	mkdir -p "$1/include/generated/uapi/linux"
+	touch "$1/Makefile"
+	echo 'CONFIG_NET=y' > "$1/.config"
+	echo "#define UTS_RELEASE \"$4\"" > "$1/include/generated/utsrelease.h"
+	echo "#define LINUX_VERSION_CODE $(($2 * 65536 + $3 * 256 + 255))" > "$1/include/generated/uapi/linux/version.h"
+}
+
 # The generated tree must exist for the build checks to get past it.
 [ -f "$TOP/backports/PROVENANCE" ] || make -s -C "$TOP" sources >/dev/null 2>&1
+
+if [ "${1:-}" = --can-fail ]; then
+	# The suite can fail (tests/t-canfail.sh): the "older than 5.4" case given
+	# a 5.10 tree, which is not too old: no such error, so "not ok".
+	fake_tree "$tmp/linux-5.10" 5 10 5.10.0-32-amd64
+	expect_error "kernel older than 5.4" "older than 5.4" make -s -C "$TOP" KERNEL_SRC="$tmp/linux-5.10"
+	tap_done
+	exit 0
+fi
 before=$(cd "$TOP" && find backports -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum)
 
 expect_error "no kernel tree" "no kernel tree at /nonexistent" \
@@ -29,13 +54,8 @@ expect_error "KVER without headers" "no kernel tree at /lib/modules/0.0.0-none/b
 	make -s -C "$TOP" KVER=0.0.0-none
 
 # A fake configured 4.19 tree.
-old="$tmp/linux-4.19"
-mkdir -p "$old/include/generated/uapi/linux"
-touch "$old/Makefile"
-echo 'CONFIG_NET=y' > "$old/.config"
-echo '#define UTS_RELEASE "4.19.0-27-amd64"' > "$old/include/generated/utsrelease.h"
-echo "#define LINUX_VERSION_CODE $((4 * 65536 + 19 * 256 + 255))" > "$old/include/generated/uapi/linux/version.h"
-expect_error "kernel older than 5.4" "older than 5.4" make -s -C "$TOP" KERNEL_SRC="$old"
+fake_tree "$tmp/linux-4.19" 4 19 4.19.0-27-amd64
+expect_error "kernel older than 5.4" "older than 5.4" make -s -C "$TOP" KERNEL_SRC="$tmp/linux-4.19"
 
 # A real 6.1 tree whose config lacks STREAM_PARSER and CRYPTO_CHACHA20POLY1305.
 cfg="$tmp/k61"

@@ -6,6 +6,7 @@
 # config lacks an option, then installs, upgrades and purges ovpn-dkms and does
 # the same with DKMS from the release tarball. Needs root; undoes everything
 # it did (packages purged, fake /lib/modules entries removed) so it can run again.
+# --can-fail (no root): two checks fed a deliberately broken input must fail.
 set -euo pipefail
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -14,9 +15,59 @@ set -euo pipefail
 
 case "${1:-}" in
 -h|--help)
-	sed -n '2,8s/^# \{0,1\}//p' "$0"
+	sed -n '2,9s/^# \{0,1\}//p' "$0"
 	exit 0
 	;;
+esac
+
+# tarball_holds TARBALL: the release tarball has what a build reads, no selftests
+tarball_holds() {
+	local list f ok=0
+	list=$(tar -tf "$1" | sed 's|^[^/]*/||') || return 1
+	for f in backports/version.h backports/PROVENANCE backports/drivers/net/ovpn/main.c \
+		 backports/include/uapi/linux/ovpn.h compat/compat.h Kbuild Makefile dkms.conf \
+		 ovpn-dkms.spec README.md COPYING scripts/build.sh scripts/check-kernel.sh; do
+		grep -qx "$f" <<< "$list" || { echo "missing $f"; ok=1; }
+	done
+	! grep -qE '^backports/(tools|Documentation)/' <<< "$list" || { echo "selftests shipped"; ok=1; }
+	return "$ok"
+}
+# dkms_regex_ok DKMS.CONF: its regex (for DKMS < 3.1) agrees with MIN/MAX
+dkms_regex_ok() {
+	local re k ok=0
+	# shellcheck disable=SC1090,SC1091 # dkms.conf is a bash fragment
+	# shellcheck disable=SC2034 # read by the sourced dkms.conf
+	re=$(kernelver=x kernel_source_dir=x; . "$1"; echo "$BUILD_EXCLUSIVE_KERNEL") || return 1
+	[ -n "$re" ] || { echo "no BUILD_EXCLUSIVE_KERNEL in $1"; return 1; }
+	for k in 5.4.0-1 5.10.0-32-amd64 5.19.17 6.1.0-56-amd64 6.12.95+deb12-amd64 6.15.11 6.15; do
+		[[ "$k" =~ $re ]] || { echo "regex refuses $k"; ok=1; }
+	done
+	for k in 4.19.0-27-amd64 5.3.18 6.16.0 6.16.1-1-amd64 6.20.0 7.3.4+deb13-amd64 10.1.0; do
+		! [[ "$k" =~ $re ]] || { echo "regex accepts $k"; ok=1; }
+	done
+	return "$ok"
+}
+
+case "${1:-}" in
+--can-fail)
+	# The suite can fail (tests/t-canfail.sh), without root: a tarball without
+	# dkms.conf and COPYING, and a dkms.conf whose regex takes 6.16 and 6.2x.
+	tmp=$(mktemp -d)
+	trap 'rm -rf "$tmp"' EXIT
+	for f in backports/version.h backports/PROVENANCE backports/drivers/net/ovpn/main.c \
+		 backports/include/uapi/linux/ovpn.h compat/compat.h Kbuild Makefile \
+		 ovpn-dkms.spec README.md scripts/build.sh scripts/check-kernel.sh; do
+		mkdir -p "$tmp/t/ovpn-backports-0/$(dirname "$f")"
+		touch "$tmp/t/ovpn-backports-0/$f"
+	done
+	tar -C "$tmp/t" -cf "$tmp/t.tar" ovpn-backports-0
+	check "tarball holds the generated tree, compat/, kbuild files, dkms.conf, spec, scripts, README, COPYING; no selftests" \
+		tarball_holds "$tmp/t.tar"
+	printf '%s\n' 'BUILD_EXCLUSIVE_KERNEL="^(5\.([4-9]|[1-9][0-9])|6\.([0-9]|1[0-6]))"' > "$tmp/dkms.conf"
+	check "dkms.conf BUILD_EXCLUSIVE_KERNEL takes 5.4 to 6.15 and refuses 6.16+ and <5.4" \
+		dkms_regex_ok "$tmp/dkms.conf"
+	tap_done
+	exit 0 ;;
 esac
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -135,15 +186,8 @@ epoch_dated() {
 }
 check "tarball members are owned by 0/0 and dated SOURCE_DATE_EPOCH" epoch_dated
 
-list=$(tar -tf "$tb1" | sed 's|^[^/]*/||')
-ok=0
-for f in backports/version.h backports/PROVENANCE backports/drivers/net/ovpn/main.c \
-	 backports/include/uapi/linux/ovpn.h compat/compat.h Kbuild Makefile dkms.conf \
-	 ovpn-dkms.spec README.md COPYING scripts/build.sh scripts/check-kernel.sh; do
-	grep -qx "$f" <<< "$list" || { diag "missing $f"; ok=1; }
-done
-! grep -qE '^backports/(tools|Documentation)/' <<< "$list" || { diag "selftests shipped"; ok=1; }
-tap $ok "tarball holds the generated tree, compat/, kbuild files, dkms.conf, spec, scripts, README, COPYING; no selftests"
+check "tarball holds the generated tree, compat/, kbuild files, dkms.conf, spec, scripts, README, COPYING; no selftests" \
+	tarball_holds "$tb1"
 
 mkdir -p "$tmp/src"
 srcdir="$tmp/src/$(basename "$tb1" .tar.xz)"
@@ -158,17 +202,8 @@ versions_ok() {
 check "dkms.conf and version.h carry version $version, DKMS range 5.4 to 6.15.999" versions_ok
 
 # dkms.conf's regex (for DKMS < 3.1) must agree with MIN/MAX.
-ok=0
-# shellcheck disable=SC1090,SC1091 # dkms.conf is a bash fragment
-# shellcheck disable=SC2034 # read by the sourced dkms.conf
-re=$(kernelver=x kernel_source_dir=x; . "$srcdir/dkms.conf"; echo "$BUILD_EXCLUSIVE_KERNEL")
-for k in 5.4.0-1 5.10.0-32-amd64 5.19.17 6.1.0-56-amd64 6.12.95+deb12-amd64 6.15.11 6.15; do
-	[[ "$k" =~ $re ]] || { diag "regex refuses $k"; ok=1; }
-done
-for k in 4.19.0-27-amd64 5.3.18 6.16.0 6.16.1-1-amd64 6.20.0 7.3.4+deb13-amd64 10.1.0; do
-	[[ "$k" =~ $re ]] && { diag "regex accepts $k"; ok=1; }
-done
-tap $ok "dkms.conf BUILD_EXCLUSIVE_KERNEL takes 5.4 to 6.15 and refuses 6.16+ and <5.4"
+check "dkms.conf BUILD_EXCLUSIVE_KERNEL takes 5.4 to 6.15 and refuses 6.16+ and <5.4" \
+	dkms_regex_ok "$srcdir/dkms.conf"
 
 # Built from the tarball alone: spatch must not be run, plain make KERNEL_SRC=.
 k61=""

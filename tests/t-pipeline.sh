@@ -14,25 +14,6 @@ trap cleanup EXIT
 now() { date +%s.%N; }
 secs() { printf '%.1f' "$(echo "$2 - $1" | bc)"; }
 
-# --- the pin -> backports/
-# (each step is a function run by check: a failing step prints "not ok NAME"
-# and the steps that need its result fail by themselves, naming what is missing)
-pristine=""
-fetch_pin() { pristine=$("$TOP/devel/fetch-upstream.sh" 2>"$tmp/fetch.err"); }
-gentree_pin() {
-	[ -n "$pristine" ] || { echo "no pristine upstream (fetch failed)"; return 1; }
-	"$TOP/devel/gentree.sh" "$pristine" 2>"$tmp/gentree.err"
-}
-t0=$(now)
-check "fetch the pinned upstream" fetch_pin
-t1=$(now)
-sed 's/^/# /' "$tmp/fetch.err"
-check "transform upstream 7.3.4 into backports/" gentree_pin
-t2=$(now)
-sed 's/^/# /' "$tmp/gentree.err" 2>/dev/null || true
-check "backports/PROVENANCE records upstream 7.3.4" grep -qx 'UPSTREAM_KVER=7.3.4' "$TOP/backports/PROVENANCE"
-diag "benchmark: fetch $(secs "$t0" "$t1") s, transform $(secs "$t1" "$t2") s"
-
 # build_on LABEL TREE KERNEL: build TREE for KERNEL; zero warnings, no undefined
 # symbols. Sets line (build.sh's summary) and rel (the kernel's release).
 build_on() {
@@ -62,6 +43,43 @@ check_matrix() {
 		check "$label on $k: modinfo version '$ver', vermagic '${vm%% *}'" version_ok "$ver" "$vm" "$upver" "$rel"
 	done
 }
+
+case "${1:-}" in
+-h|--help)
+	echo "Usage: tests/t-pipeline.sh [--can-fail]"
+	echo "Fetch, transform, build the matrix. --can-fail: the matrix check on debian-6.1"
+	echo "given a tree that cannot build and one that does not exist: must print not ok."
+	exit 0 ;;
+--can-fail)
+	# The suite can fail (tests/t-canfail.sh): a generated tree with an #error
+	# in every file, and a tree that is not there (its points are not dropped).
+	[ -f "$TOP/backports/PROVENANCE" ] || make -s -C "$TOP" sources >/dev/null 2>&1
+	cp -a "$TOP/backports" "$tmp/broken"
+	for f in "$tmp/broken"/drivers/net/ovpn/*.c; do sed -i '1i #error deliberately broken (t-pipeline.sh --can-fail)' "$f"; done
+	KERNELS_ALL=debian-6.1 check_matrix broken "$tmp/broken" 7.3.4
+	KERNELS_ALL=debian-6.1 check_matrix missing "$tmp/none" 7.3.4
+	tap_done
+	exit 0 ;;
+esac
+
+# --- the pin -> backports/
+# (each step is a function run by check: a failing step prints "not ok NAME"
+# and the steps that need its result fail by themselves, naming what is missing)
+pristine=""
+fetch_pin() { pristine=$("$TOP/devel/fetch-upstream.sh" 2>"$tmp/fetch.err"); }
+gentree_pin() {
+	[ -n "$pristine" ] || { echo "no pristine upstream (fetch failed)"; return 1; }
+	"$TOP/devel/gentree.sh" "$pristine" 2>"$tmp/gentree.err"
+}
+t0=$(now)
+check "fetch the pinned upstream" fetch_pin
+t1=$(now)
+sed 's/^/# /' "$tmp/fetch.err"
+check "transform upstream 7.3.4 into backports/" gentree_pin
+t2=$(now)
+sed 's/^/# /' "$tmp/gentree.err" 2>/dev/null || true
+check "backports/PROVENANCE records upstream 7.3.4" grep -qx 'UPSTREAM_KVER=7.3.4' "$TOP/backports/PROVENANCE"
+diag "benchmark: fetch $(secs "$t0" "$t1") s, transform $(secs "$t1" "$t2") s"
 
 t0=$(now)
 check_matrix 7.3.4 "$TOP/backports" 7.3.4
