@@ -84,7 +84,7 @@ test_list() {
 main() {
 kernels=""
 report=""
-expect=""
+expect_tests=""
 tsv=""
 modsel=""
 modpath=""
@@ -107,7 +107,7 @@ while [ $# -gt 0 ]; do
 	--iterations) iters="$2"; shift 2 ;;
 	--smp) smp="$2"; shift 2 ;;
 	--report) report="$2"; shift 2 ;;
-	--expect) expect="$2"; shift 2 ;;
+	--expect) expect_tests="$2"; shift 2 ;;
 	--tsv) tsv=1; shift ;;
 	*) usage >&2; exit 2 ;;
 	esac
@@ -128,7 +128,7 @@ fi
 [ "$modsel" != module ] || [ -f "$modpath" ] || die "no such module: $modpath"
 
 tests=$(test_list "$tests")
-[ -z "$expect" ] || expect=$(test_list "$expect")
+[ -z "$expect_tests" ] || expect_tests=$(test_list "$expect_tests")
 
 for tool in qemu-system-x86_64 busybox depmod modprobe cpio xz zstd; do
 	command -v "$tool" >/dev/null ||
@@ -454,7 +454,7 @@ if [ -n "$report" ]; then
 	summarize
 	return
 fi
-[ -z "$expect" ] || die "--expect goes with --report"
+[ -z "$expect_tests" ] || die "--expect goes with --report"
 tb=$(date +%s)
 tools=$("$here/build-tools.sh")
 log "test tools: $tools ($(($(date +%s) - tb)) s)"
@@ -479,7 +479,7 @@ summarize() {
 	for k in $kernels; do
 		t="$tests"
 		if [ -n "$report" ]; then
-			t="$expect"
+			t="$expect_tests"
 			if [ -z "$t" ] && [ -f "$results/$k/request.env" ]; then
 				t=$(sed -n "s/^VM_TESTS='\(.*\)'$/\1/p" "$results/$k/request.env")
 			fi
