@@ -79,6 +79,15 @@ if [ "$(id -u)" -ne 0 ]; then
 	exit 1
 fi
 
+# DKMS, dpkg and /lib/modules are machine-wide: one run at a time on this
+# machine (another checkout's run would install, upgrade and purge the same
+# ovpn-dkms version under this one's checks).
+mkdir -p "$CACHE"
+exec 9>"$CACHE/.packaging.lock"
+if ! flock -n 9; then
+	diag "another packaging test run holds $CACHE/.packaging.lock: waiting for it"
+	flock 9
+fi
 export DEBIAN_FRONTEND=noninteractive
 tmp=$(mktemp -d)
 k73_rel=7.3.4+deb13-amd64
