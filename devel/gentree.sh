@@ -46,13 +46,13 @@ tmp=$(mktemp -d "$parent/.gentree.XXXXXX")
 trap "rm -rf '$tmp'" EXIT
 
 t0=$(date +%s.%N)
-cp -a "$pristine/src/." "$tmp/"
-rm -f "$tmp/Makefile"
-# uapi headers other than ovpn.h are only for building the selftests' ovpn-cli
-# (with the uapi of the upstream release): keep them off the module's include path.
-mkdir -p "$tmp/tools/include/uapi/linux"
-mv "$tmp/include/uapi/linux/if_link.h" "$tmp/include/uapi/linux/udp.h" "$tmp/tools/include/uapi/linux/"
-cp "$tmp/include/uapi/linux/ovpn.h" "$tmp/tools/include/uapi/linux/"
+# The module only: the selftests, ynl, the netlink specs and the other uapi
+# headers of the pristine copy are for tests/vm (tests/vm/build-tools.sh).
+for f in drivers/net/ovpn include/uapi/linux/ovpn.h; do
+	[ -e "$pristine/src/$f" ] || die "$pristine lacks $f"
+	mkdir -p "$tmp/$(dirname "$f")"
+	cp -a "$pristine/src/$f" "$tmp/$f"
+done
 
 # apply_cocci PATCH: in place over the ovpn sources; check the declared files changed
 apply_cocci() {
