@@ -68,22 +68,24 @@ expect_error "unknown upstream source" "unknown source" \
 expect_error "Debian source without ovpn" "has no drivers/net/ovpn|does not hold the ovpn sources|no package" \
 	make -s -C "$TOP" sources UPSTREAM=debian:linux-source-6.1
 
-# A semantic patch that no longer matches: upstream where one patched file changed.
+# A semantic patch that no longer matches: an upstream where the construct a
+# patch undoes is present in a new place (a netdev_lock() outside
+# ovpn_peer_add(), which patches/0303 must not rewrite unchecked). gentree
+# stops naming the patch, the file and the line of that construct.
 pristine=$("$TOP/devel/fetch-upstream.sh" 2>/dev/null)
-first=$(sed -n 's/^\([0-9][^ ]*\.cocci\).*/\1/p' "$TOP/patches/series" | head -n1)
-if [ -n "$first" ]; then
-	file=$(sed -n 's|^// Files: *||p' "$TOP/patches/$first" | awk '{print $1}')
-	cp -a "$pristine" "$tmp/changed"
-	# An upstream that no longer has what the patch rewrites: an empty file.
-	: > "$tmp/changed/src/$file"
-	expect_error "semantic patch no longer applies (names patch and file)" \
-		"$first.*(no longer applies|failed).*${file##*/}|$first: .*${file##*/}" \
-		"$TOP/devel/gentree.sh" --out "$tmp/gen/backports" "$tmp/changed"
-	[ ! -e "$tmp/gen/backports" ] && [ -z "$(find "$tmp/gen" -name '.gentree.*')" ]
-	tap $? "failed transform leaves nothing half-written"
-else
-	tap 1 "semantic patch no longer applies: patches/series has no semantic patch"
-fi
+mutate() {
+	local f="$tmp/changed/src/drivers/net/ovpn/peer.c"
+	cp -a "$pristine" "$tmp/changed" &&
+		sed -i '/^void ovpn_peer_keepalive_set(/,/^}/s/^\tmod_delayed_work(/\tnetdev_lock(peer->ovpn->dev);\n&/' "$f" &&
+		mutline=$(grep -n 'netdev_lock(peer->ovpn->dev);' "$f" | cut -d: -f1) && [ -n "$mutline" ]
+}
+check "mutated upstream: netdev_lock() in ovpn_peer_keepalive_set()" mutate
+expect_error "construct in a new place stops gentree (one line: patch, file, line)" \
+	"^gentree: 0303-netdev-lock.cocci: drivers/net/ovpn/peer.c:${mutline:-?}: netdev_lock\\(peer->ovpn->dev\\); is the construct" \
+	"$TOP/devel/gentree.sh" --out "$tmp/gen/backports" "$tmp/changed"
+check "the error is one line" test "$(grep -c . "$tmp/err")" -eq 1
+check "failed transform leaves nothing half-written" \
+	eval '[ ! -e "$tmp/gen/backports" ] && [ -z "$(find "$tmp/gen" -name ".gentree.*")" ]'
 
 after=$(cd "$TOP" && find backports -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum)
 [ "$before" = "$after" ]

@@ -49,4 +49,35 @@ struct ovpn_compat_proto_recvmsg_##fn
 #define ovpn_compat_proto_recvmsg(fn) fn
 #endif
 
+/*
+ * The same pair for an upstream ovpn from before the addr_len removal, whose
+ * handler still takes addr_len: patches/0201 uses OVPN_COMPAT_PROTO_RECVMSG_ADDR_LEN(fn)
+ * and ovpn_compat_proto_recvmsg_addr_len(fn) for it.
+ */
+#if defined(OVPN_HAVE_PROTO_RECVMSG_NOBLOCK)
+#define OVPN_COMPAT_PROTO_RECVMSG_ADDR_LEN(fn)					\
+static int fn##_compat(struct sock *sk, struct msghdr *msg, size_t len,	\
+		       int noblock, int flags, int *addr_len)			\
+{										\
+	return fn(sk, msg, len, flags | (noblock ? MSG_DONTWAIT : 0),	\
+		  addr_len);							\
+}										\
+struct ovpn_compat_proto_recvmsg_##fn
+#define ovpn_compat_proto_recvmsg_addr_len(fn) fn##_compat
+#elif defined(OVPN_HAVE_PROTO_RECVMSG_ADDR_LEN)
+#define OVPN_COMPAT_PROTO_RECVMSG_ADDR_LEN(fn) struct ovpn_compat_proto_recvmsg_##fn
+#define ovpn_compat_proto_recvmsg_addr_len(fn) fn
+#else
+#define OVPN_COMPAT_PROTO_RECVMSG_ADDR_LEN(fn)					\
+static int fn##_compat(struct sock *sk, struct msghdr *msg, size_t len,	\
+		       int flags)						\
+{										\
+	int addr_len = 0;							\
+										\
+	return fn(sk, msg, len, flags, &addr_len);				\
+}										\
+struct ovpn_compat_proto_recvmsg_##fn
+#define ovpn_compat_proto_recvmsg_addr_len(fn) fn##_compat
+#endif
+
 #endif /* _OVPN_COMPAT_NET_SOCK_H */
