@@ -61,6 +61,52 @@ tap $? "the same series applies to upstream 7.2.13"
 sed 's/^/# /' "$tmp/g72.err"
 [ -f "$tmp/bp72/PROVENANCE" ] && check_matrix 7.2.13 "$tmp/bp72" 7.2.13
 
+# --- an older upstream, derived from the pin without a download: the upstream
+# changes the patches exist for reverted in a copy (tests/older-upstream/).
+# gentree must skip what has nothing to undo, give the older shapes their hooks,
+# and the tree must build clean on the kernels that need the patches.
+t0=$(now)
+older="$tmp/older"
+check "derive an older upstream from the pin (tests/older-upstream/*.patch)" \
+	"$TOP/tests/older-upstream/derive.sh" "$pristine" "$older"
+check "gentree carries the older upstream" \
+	eval '"$TOP/devel/gentree.sh" --out "$tmp/bpold" "$older" 2>"$tmp/gold.err"'
+sed 's/^/# /' "$tmp/gold.err"
+# gen_older_skips ERR TREE: gentree's stderr ERR and PROVENANCE of TREE say 0303
+# alone was skipped
+gen_older_skips() {
+	local err
+	err=$(cat "$1") &&
+		grep -qx 'gentree: 0303-netdev-lock.cocci: nothing to undo in drivers/net/ovpn/peer.c .*skipped' <<< "$err" &&
+		[ "$(grep -c 'nothing to undo in' <<< "$err")" = 1 ] &&
+		grep -qx 'PATCHES_SKIPPED="0303-netdev-lock.cocci:drivers/net/ovpn/peer.c"' "$2/PROVENANCE" &&
+		grep -qx "PATCHES_APPLIED=$(($(grep -c '^[0-9].*\.cocci' "$TOP/patches/series") - 1))" "$2/PROVENANCE"
+}
+check "older upstream: only 0303 skipped (one line, in PROVENANCE), every other patch applied" \
+	gen_older_skips "$tmp/gold.err" "$tmp/bpold"
+# older_shapes TREE: the older shapes of recvmsg, newlink and keepalive got their hooks
+older_shapes() {
+	local d="$1/drivers/net/ovpn"
+	grep -q 'recvmsg = ovpn_compat_proto_recvmsg_addr_len(ovpn_tcp_recvmsg);' "$d/tcp.c" &&
+		grep -q 'return ovpn_compat_dstats_register_netdevice(dev);' "$d/main.c" &&
+		grep -q 'ovpn_compat_queue_delayed_work(ovpn->dev, system_wq,' "$d/peer.c" &&
+		! grep -qE '(^|[^_])(schedule|queue|mod)_delayed_work\(' "$d/peer.c"
+}
+check "older upstream: its recvmsg, newlink and keepalive shapes got their hooks" \
+	older_shapes "$tmp/bpold"
+# both checks can fail: the pin's tree skips nothing and has the newer shapes
+check "the skip check fails on the pin's tree" eval '! gen_older_skips "$tmp/gentree.err" "$TOP/backports"'
+check "the shapes check fails on the pin's tree" eval '! older_shapes "$TOP/backports"'
+for k in debian-5.10 debian-6.1 debian-6.12; do
+	kdir=$("$TOP/devel/fetch-kernel.sh" "$k")
+	line=$("$TOP/scripts/build.sh" --quiet --tree "$tmp/bpold" "$kdir" "$tmp/build/older/$k" \
+		2>"$tmp/build.err") || true
+	diag "older $k: $line"
+	check "older upstream builds on $k with zero warnings and no undefined symbols" \
+		eval '[[ "$line" == *" built=yes warnings=0 undefined=0 "* ]]'
+done
+diag "benchmark: older upstream (derive, transform, 3 builds) $(secs "$t0" "$(now)") s"
+
 # --- the other kinds of source: git URL@REF, local tree, tarball
 src="$tmp/linux"
 cp -a "$pristine/src" "$src"
