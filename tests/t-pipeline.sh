@@ -104,6 +104,7 @@ for k in debian-5.10 debian-6.1 debian-6.12; do
 	diag "older $k: $line"
 	check "older upstream builds on $k with zero warnings and no undefined symbols" \
 		eval '[[ "$line" == *" built=yes warnings=0 undefined=0 "* ]]'
+	[ "$CHECK_RC" = 0 ] || sed 's/^/#   /' "$tmp/build.err" | head -n 20
 done
 diag "benchmark: older upstream (derive, transform, 3 builds) $(secs "$t0" "$(now)") s"
 
