@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Fetch + transform + build: upstream 7.3.4 (the pin) and 7.2.13 on every matrix
-# kernel, and every kind of upstream source. Prints how long each stage took.
+# kernel, an older upstream derived from the pin (tests/older-upstream/) on
+# 5.10, 6.1 and 6.12, and every kind of upstream source. Prints how long each
+# stage took.
 set -euo pipefail
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
