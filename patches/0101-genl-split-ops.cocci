@@ -5,12 +5,13 @@
 //   (OVPN_HAVE_GENL_SPLIT_OPS).
 // Why not a header: struct genl_family of those kernels has no such fields, and only
 //   registration can turn the table into classic ops.
-// Hooks: OVPN_GENL_SPLIT_OPS, OVPN_GENL_SPLIT_FAMILY (compat/include/net/genetlink.h)
+// Hooks: OVPN_COMPAT_GENL_SPLIT_OPS, OVPN_COMPAT_DEFINE_GENL_SPLIT_FAMILY
+//   (compat/include/net/genetlink.h)
 // Files: drivers/net/ovpn/netlink-gen.c
 //
 // The table itself stays as upstream generates it. The two fields become
-// OVPN_GENL_SPLIT_OPS(table), which is exactly them where the kernel has split
-// ops, and the family is tied to its table by OVPN_GENL_SPLIT_FAMILY():
+// OVPN_COMPAT_GENL_SPLIT_OPS(table), which is exactly them where the kernel has split
+// ops, and the family is tied to its table by OVPN_COMPAT_DEFINE_GENL_SPLIT_FAMILY():
 // compat/include/net/genetlink.h and compat/genetlink.c do the rest (classic
 // ops with the same permission flags, per-op pre_doit/post_doit, policies).
 // Detect: either field, wherever it is set.
@@ -21,16 +22,16 @@ virtual detect
 identifier F, OPS;
 expression N;
 attribute name __ro_after_init;
-declarer name OVPN_GENL_SPLIT_FAMILY;
+declarer name OVPN_COMPAT_DEFINE_GENL_SPLIT_FAMILY;
 @@
  struct genl_family F __ro_after_init = {
 	...,
 -	.split_ops = OPS,
 -	.n_split_ops = N,
-+	OVPN_GENL_SPLIT_OPS(OPS),
++	OVPN_COMPAT_GENL_SPLIT_OPS(OPS),
 	...
  };
-+OVPN_GENL_SPLIT_FAMILY(F, OPS);
++OVPN_COMPAT_DEFINE_GENL_SPLIT_FAMILY(F, OPS);
 
 @depends on detect@
 identifier F, fld = {split_ops, n_split_ops};

@@ -8,12 +8,12 @@
 // Why not a header: on 5.4 the check must be a validation function per range
 //   (NLA_POLICY_VALIDATE_FN gives the function no access to the policy), and a header
 //   cannot define functions from a policy initializer.
-// Hooks: OVPN_NLA_POLICY_FULL_RANGE, ovpn_nla_validate_range_u32
+// Hooks: OVPN_COMPAT_NLA_POLICY_FULL_RANGE, ovpn_compat_nla_validate_range_u32
 //   (compat/include/net/netlink.h)
 // Files: drivers/net/ovpn/netlink-gen.c
 //
 // Each range gets a validation function next to it, and its uses become
-// OVPN_NLA_POLICY_FULL_RANGE(type, &range, function), which is the upstream
+// OVPN_COMPAT_NLA_POLICY_FULL_RANGE(type, &range, function), which is the upstream
 // NLA_POLICY_FULL_RANGE(type, &range) where the kernel has it and
 // NLA_POLICY_VALIDATE_FN(type, function) on 5.4: the range is checked on every
 // kernel (same -ERANGE and message). The functions are __maybe_unused as only
@@ -32,7 +32,7 @@ fresh identifier V = R ## "_validate";
 +static int __maybe_unused V(const struct nlattr *attr,
 +			    struct netlink_ext_ack *extack)
 +{
-+	return ovpn_nla_validate_range_u32(attr, &R, extack);
++	return ovpn_compat_nla_validate_range_u32(attr, &R, extack);
 +}
 
 @depends on !detect@
@@ -40,7 +40,7 @@ identifier range.R, range.V;
 expression T;
 @@
 - NLA_POLICY_FULL_RANGE(T, &R)
-+ OVPN_NLA_POLICY_FULL_RANGE(T, &R, V)
++ OVPN_COMPAT_NLA_POLICY_FULL_RANGE(T, &R, V)
 
 @depends on detect@
 expression list es;

@@ -7,13 +7,13 @@
 //   (OVPN_HAVE_PROTO_RECVMSG_ADDR_LEN, OVPN_HAVE_PROTO_RECVMSG_NOBLOCK).
 // Why not a header: the handler is a function ovpn defines and installs; a header
 //   cannot change its parameter list.
-// Hooks: OVPN_COMPAT_PROTO_RECVMSG, ovpn_compat_proto_recvmsg,
-//   OVPN_COMPAT_PROTO_RECVMSG_ADDR_LEN, ovpn_compat_proto_recvmsg_addr_len
+// Hooks: OVPN_COMPAT_DEFINE_PROTO_RECVMSG, ovpn_compat_proto_recvmsg,
+//   OVPN_COMPAT_DEFINE_PROTO_RECVMSG_ADDR_LEN, ovpn_compat_proto_recvmsg_addr_len
 //   (compat/include/net/sock.h)
 // Files: drivers/net/ovpn/tcp.c
 //
 // A wrapper with the kernel's signature is defined after the handler
-// (OVPN_COMPAT_PROTO_RECVMSG(fn), nothing where the signatures agree) and
+// (OVPN_COMPAT_DEFINE_PROTO_RECVMSG(fn), nothing where the signatures agree) and
 // installed instead (ovpn_compat_proto_recvmsg(fn)). Upstream ovpn before the
 // addr_len removal has a handler that still takes it: that one gets the _ADDR_LEN
 // pair, which wraps it only where the kernel also wants noblock.
@@ -31,13 +31,13 @@ expression P;
 identifier installed.fn, sk, msg, len, flags;
 @@
   fn(struct sock *sk, struct msghdr *msg, size_t len, int flags) { ... }
-+ OVPN_COMPAT_PROTO_RECVMSG(fn);
++ OVPN_COMPAT_DEFINE_PROTO_RECVMSG(fn);
 
 @addr_len depends on installed && !detect@
 identifier installed.fn, sk, msg, len, flags, alen;
 @@
   fn(struct sock *sk, struct msghdr *msg, size_t len, int flags, int *alen) { ... }
-+ OVPN_COMPAT_PROTO_RECVMSG_ADDR_LEN(fn);
++ OVPN_COMPAT_DEFINE_PROTO_RECVMSG_ADDR_LEN(fn);
 
 @depends on now && !detect@
 identifier installed.fn;

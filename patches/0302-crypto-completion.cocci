@@ -8,12 +8,12 @@
 // Why not a header: the callbacks are also called directly with the skb, so their
 //   signature must stay; an adapter that passes req->data on is needed for each of
 //   them, in the file that registers it.
-// Hooks: OVPN_CRYPTO_COMPLETION, OVPN_DEFINE_CRYPTO_COMPLETION
+// Hooks: ovpn_compat_crypto_completion, OVPN_COMPAT_DEFINE_CRYPTO_COMPLETION
 //   (compat/include/crypto/aead.h)
 // Files: drivers/net/ovpn/crypto_aead.c
 //
-// The patch names the callback through OVPN_CRYPTO_COMPLETION() and defines the
-// adapter with OVPN_DEFINE_CRYPTO_COMPLETION(), both no-ops on kernels with the
+// The patch names the callback through ovpn_compat_crypto_completion() and defines the
+// adapter with OVPN_COMPAT_DEFINE_CRYPTO_COMPLETION(), both no-ops on kernels with the
 // new signature.
 // Detect: a callback registered other than through the hook.
 
@@ -28,7 +28,7 @@ expression req, flags, data;
  <...
  aead_request_set_callback(req, flags,
 -	callback
-+	OVPN_CRYPTO_COMPLETION(callback)
++	ovpn_compat_crypto_completion(callback)
  	, data);
  ...>
  }
@@ -36,7 +36,7 @@ expression req, flags, data;
 @depends on cb && !detect@
 identifier cb.fn, cb.callback;
 @@
-+OVPN_DEFINE_CRYPTO_COMPLETION(callback);
++OVPN_COMPAT_DEFINE_CRYPTO_COMPLETION(callback);
 +
  fn(...)
  {
@@ -48,7 +48,7 @@ identifier callback;
 expression req, flags, data, E;
 @@
 (
-  aead_request_set_callback(req, flags, OVPN_CRYPTO_COMPLETION(callback), data)
+  aead_request_set_callback(req, flags, ovpn_compat_crypto_completion(callback), data)
 |
   aead_request_set_callback(req, flags, NULL, data)
 |

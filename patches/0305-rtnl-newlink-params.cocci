@@ -6,11 +6,12 @@
 //   RHEL_RELEASE_CODE change).
 // Why not a header: the struct itself is provided by compat/include/net/rtnetlink.h,
 //   but rtnl_link_ops must point to a function with the kernel's own newlink signature.
-// Hooks: OVPN_RTNL_NEWLINK, OVPN_DEFINE_RTNL_NEWLINK (compat/include/net/rtnetlink.h)
+// Hooks: ovpn_compat_rtnl_newlink, OVPN_COMPAT_DEFINE_RTNL_NEWLINK
+//   (compat/include/net/rtnetlink.h)
 // Files: drivers/net/ovpn/main.c
 //
-// The patch routes the ops through OVPN_RTNL_NEWLINK(fn) and defines the adapter
-// right after fn with OVPN_DEFINE_RTNL_NEWLINK(fn); both are no-ops where the
+// The patch routes the ops through ovpn_compat_rtnl_newlink(fn) and defines the adapter
+// right after fn with OVPN_COMPAT_DEFINE_RTNL_NEWLINK(fn); both are no-ops where the
 // kernel has the struct.
 // Detect: a newlink installed other than through the hook.
 
@@ -22,7 +23,7 @@ identifier lops, fn;
  struct rtnl_link_ops lops = {
 	.newlink =
 -		fn
-+		OVPN_RTNL_NEWLINK(fn)
++		ovpn_compat_rtnl_newlink(fn)
 	,
  };
 
@@ -34,7 +35,7 @@ identifier ops.fn;
  ...
  }
 +
-+OVPN_DEFINE_RTNL_NEWLINK(fn);
++OVPN_COMPAT_DEFINE_RTNL_NEWLINK(fn);
 
 @depends on detect@
 identifier lops, fn;

@@ -35,6 +35,21 @@ sed 's/^/# /' "$tmp/gentree.err" 2>/dev/null || true
 check "backports/PROVENANCE records upstream 7.3.4" grep -qx 'UPSTREAM_KVER=7.3.4' "$TOP/backports/PROVENANCE"
 diag "benchmark: fetch $(secs "$t0" "$t1") s, transform $(secs "$t1" "$t2") s"
 
+# hooks_traceable TREE: every hook in TREE (ovpn_compat_* / OVPN_COMPAT_*) is on
+# the Hooks: line of exactly one patch, which names the compat header defining
+# it (tests/cocci/run.sh checks that it is defined there)
+hooks_traceable() {
+	local h n rc=0
+	for h in $(grep -rhoE '\b(ovpn_compat_[a-z0-9_]+|OVPN_COMPAT_[A-Z0-9_]+)\b' "$1" | sort -u); do
+		n=$(sed -n '/^\/\/ Hooks:/,/^\/\/ Files:/p' "$TOP"/patches/*.cocci | grep -cw "$h" || true)
+		[ "$n" = 1 ] || { echo "$h: on the Hooks: line of $n patches"; rc=1; }
+	done
+	return "$rc"
+}
+check "every hook in backports/ is listed by exactly one patch (Hooks:)" hooks_traceable "$TOP/backports"
+mkdir -p "$tmp/unlisted" && echo 'ovpn_compat_not_a_hook(x);' > "$tmp/unlisted/x.c"
+check "the hook check fails on an unlisted one" eval '! hooks_traceable "$tmp/unlisted"'
+
 # build_on LABEL TREE KERNEL: build TREE for KERNEL; zero warnings, no undefined
 # symbols. Sets line (build.sh's summary) and rel (the kernel's release).
 build_on() {
@@ -117,6 +132,7 @@ older_shapes() {
 check "older upstream: its recvmsg, newlink and keepalive shapes got their hooks" \
 	older_shapes "$tmp/bpold"
 # both checks can fail: the pin's tree skips nothing and has the newer shapes
+check "every hook in the older tree is listed by exactly one patch (Hooks:)" hooks_traceable "$tmp/bpold"
 check "the skip check fails on the pin's tree" eval '! gen_older_skips "$tmp/gentree.err" "$TOP/backports"'
 check "the shapes check fails on the pin's tree" eval '! older_shapes "$TOP/backports"'
 for k in debian-5.10 debian-6.1 debian-6.12; do

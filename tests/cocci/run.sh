@@ -18,9 +18,11 @@ Runs the unit tests of each semantic patch (default: all in patches/series):
     construct in the input and nothing in the result;
   - its header has the fields SPDX, Undoes, Needed on, Why not a header, Hooks,
     Files, in this order;
-  - every hook on its Hooks: line is defined in the file named there and
-    appears in a .res of the patch, and every ovpn_compat_ / OVPN_ name the
-    .res files show is listed.
+  - every hook on its Hooks: line is named ovpn_compat_* (functions and
+    expressions) or OVPN_COMPAT_* (OVPN_COMPAT_DEFINE_* for what is placed at
+    file scope, OVPN_COMPAT_<X> for initializer macros), is defined in the file
+    named there and appears in a .res of the patch, and every ovpn_compat_ /
+    OVPN_ name the .res files show is listed.
 A semantic patch without a test fails. Then shows that each kind of check can
 fail (broken inputs, made here). Needs spatch (coccinelle).
 USAGE
@@ -90,7 +92,10 @@ hooks_ok() {
 	hooks=$(hooks_of "$sp")
 	[ -n "$hooks" ] || { echo "no hooks listed"; return 1; }
 	while read -r h f; do
-		grep -qE "^[[:space:]]*#[[:space:]]*define[[:space:]]+$h\\b|^([a-z].*[^a-z_0-9])?$h\\(" "$TOP/$f" ||
+		[[ "$h" =~ ^(ovpn_compat_[a-z0-9_]+|OVPN_COMPAT_[A-Z0-9_]+)$ ]] ||
+			{ echo "$h: not named ovpn_compat_* or OVPN_COMPAT_*"; rc=1; }
+		case "$f" in /*) ;; *) f="$TOP/$f" ;; esac
+		grep -qE "^[[:space:]]*#[[:space:]]*define[[:space:]]+$h\\b|^([a-z].*[^a-z_0-9])?$h\\(" "$f" ||
 			{ echo "$h: not defined in $f"; rc=1; }
 		grep -qw "$h" "$@" || { echo "$h: in no .res of the patch"; rc=1; }
 	done <<< "$hooks"
@@ -131,6 +136,11 @@ check "header check fails on $n1 without its Hooks: line" \
 sed 's|^// Hooks: |// Hooks: ovpn_compat_no_such_hook, |' "$TOP/patches/$n1.cocci" > "$tmp/badhook.cocci"
 check "hooks check fails on $n1 listing a hook no header defines" \
 	eval '! hooks_ok "$tmp/badhook.cocci" "$here/$n1.res"'
+printf '#define OVPN_BAD_NAME(x) (x)\n' > "$tmp/bad.h"
+echo 'int y = OVPN_BAD_NAME(1);' > "$tmp/bad.res"
+printf '// Hooks: OVPN_BAD_NAME (%s)\n// Files: x.c\n' "$tmp/bad.h" > "$tmp/badname.cocci"
+check "hooks check fails on a hook outside the naming scheme (defined and used)" \
+	eval '{ hooks_ok "$tmp/badname.cocci" "$tmp/bad.res" || true; } | grep -q "not named"'
 check "detect check fails on $n1's unpatched input taken as its result" \
 	eval '! detects_nothing "$TOP/patches/$n1.cocci" "$here/$n1.c"'
 printf 'int f(void)\n{\n\treturn 0;\n}\n' > "$tmp/none.c"

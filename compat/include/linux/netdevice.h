@@ -215,7 +215,8 @@ static inline int ovpn_compat_dstats_register_netdevice(struct net_device *dev)
 
 /*
  * net_device::lltx: mainline 6.12 ("netdev_features: convert NETIF_F_LLTX to
- * dev->lltx"); before it the NETIF_F_LLTX feature bit: probed.
+ * dev->lltx"); before it the NETIF_F_LLTX feature bit: probed. Used by
+ * patches/0306-lltx.cocci.
  */
 static inline void ovpn_compat_netdev_set_lltx(struct net_device *dev)
 {
