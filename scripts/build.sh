@@ -56,7 +56,6 @@ rm -rf "$out/src"
 mkdir -p "$out/src"
 cp -a "$top/Kbuild" "$top/compat" "$out/src/"
 cp -a "$tree" "$out/src/backports"
-rm -rf "$out/src/backports/tools" "$out/src/backports/Documentation"
 
 # The compiler: the one named in the kernel's config if this host has it.
 mk=()

@@ -103,32 +103,33 @@ expect_error "Debian source without ovpn" \
 	"linux-source-6\.1\.tar\.[a-z0-9]+ does not hold the ovpn sources" \
 	make -s -C "$TOP" sources UPSTREAM=debian:linux-source-6.1
 
-# A semantic patch that no longer matches: upstream where one patched file changed.
-first=$(sed -n 's/^\([0-9][^ ]*\.cocci\).*/\1/p' "$TOP/patches/series" | head -n1)
-file=""
-[ -z "$first" ] || file=$(sed -n 's|^// Files: *||p' "$TOP/patches/$first" | awk '{print $1}')
-# changed_upstream: the pin with the first file that patch rewrites emptied
-changed_upstream() {
-	local pristine
-	[ -n "$first" ] || { echo "patches/series has no semantic patch"; return 1; }
-	[ -n "$file" ] || { echo "$first has no // Files: line"; return 1; }
+# A semantic patch that no longer matches: an upstream where the construct a
+# patch undoes is present in a new place (a netdev_lock() outside
+# ovpn_peer_add(), which patches/0303 must not rewrite unchecked). gentree
+# stops naming the patch, the file and the line of that construct.
+# mutated_upstream: the pin with a netdev_lock() in ovpn_peer_keepalive_set()
+mutline=""
+mutated_upstream() {
+	local pristine f="$tmp/changed/src/drivers/net/ovpn/peer.c"
 	pristine=$("$TOP/devel/fetch-upstream.sh" 2>/dev/null) &&
 		cp -a "$pristine" "$tmp/changed" &&
-		: > "$tmp/changed/src/$file"
+		sed -i '/^void ovpn_peer_keepalive_set(/,/^}/s/^\tmod_delayed_work(/\tnetdev_lock(peer->ovpn->dev);\n&/' "$f" &&
+		mutline=$(grep -n 'netdev_lock(peer->ovpn->dev);' "$f" | cut -d: -f1) && [ -n "$mutline" ]
 }
 nothing_half_written() {
 	[ ! -e "$tmp/gen/backports" ] && [ -z "$(find "$tmp/gen" -name '.gentree.*')" ]
 }
-check "an upstream where the first semantic patch no longer matches ($first: ${file##*/} emptied)" \
-	changed_upstream
+check "mutated upstream: netdev_lock() in ovpn_peer_keepalive_set()" mutated_upstream
 if passed; then
-	expect_error "semantic patch no longer applies (names patch and file)" \
-		"$first.*(no longer applies|failed).*${file##*/}|$first: .*${file##*/}" \
+	expect_error "construct in a new place stops gentree (one line: patch, file, line)" \
+		"^gentree: 0303-netdev-lock.cocci: drivers/net/ovpn/peer.c:$mutline: netdev_lock\\(peer->ovpn->dev\\); is the construct" \
 		"$TOP/devel/gentree.sh" --out "$tmp/gen/backports" "$tmp/changed"
+	check "the error is one line" test "$(grep -c . "$tmp/err")" -eq 1
 	check "failed transform leaves nothing half-written" nothing_half_written
 else
-	not_run "semantic patch no longer applies (names patch and file)" "no changed upstream"
-	not_run "failed transform leaves nothing half-written" "no changed upstream"
+	not_run "construct in a new place stops gentree (one line: patch, file, line)" "no mutated upstream"
+	not_run "the error is one line" "no mutated upstream"
+	not_run "failed transform leaves nothing half-written" "no mutated upstream"
 fi
 
 after=$(cd "$TOP" && find backports -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum)

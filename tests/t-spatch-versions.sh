@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The semantic patches with the coccinelle of each Debian release a user may
 # have: bullseye 1.1.0, trixie 1.3.0 (the host's, bookworm 1.1.1, is the
-# reference). Each must pass the unit tests and generate, from upstream 7.3.4
-# and 7.2.13, a tree byte-identical to the host's.
+# reference). Each must pass the unit tests and generate, from upstream 7.3.4,
+# 7.2.13 and an older upstream derived from the pin (tests/older-upstream/), a
+# tree byte-identical to the host's.
 set -euo pipefail
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -26,6 +27,13 @@ for i in "${!sources[@]}"; do
 	if "$TOP/devel/gentree.sh" --out "$tmp/ref$i" "$p" 2>"$tmp/gen.err"; then ok=0; else ok=1; fi
 	tap "$ok" "reference tree from $(sed -n 's/^UPSTREAM_KVER=//p' "$p/PROVENANCE") with the host's spatch"
 done
+# the older shapes of the constructs (other rules of the patches run there)
+i=${#pristine[@]}
+check "derive an older upstream from the pin" \
+	"$TOP/tests/older-upstream/derive.sh" "${pristine[0]}" "$tmp/older"
+pristine[i]="$tmp/older"
+check "reference tree from the older upstream with the host's spatch" \
+	"$TOP/devel/gentree.sh" --out "$tmp/ref$i" "$tmp/older"
 
 for s in $suites; do
 	if bin=$("$TOP/tests/spatch-from-suite.sh" "$s" 2>"$tmp/fetch.err"); then ok=0; else ok=1; fi
@@ -43,9 +51,10 @@ for s in $suites; do
 	if PATH="$bin:$PATH" "$TOP/tests/cocci/run.sh" > "$tmp/unit.$s" 2>&1; then ok=0; else ok=1; fi
 	tap "$ok" "$s ($ver): every semantic patch passes its unit test"
 	grep -E '^not ok|Bail out' "$tmp/unit.$s" | sed 's/^/#   /' || true
-	for i in "${!sources[@]}"; do
+	for i in "${!pristine[@]}"; do
 		p="${pristine[$i]}"
 		up=$(sed -n 's/^UPSTREAM_KVER=//p' "$p/PROVENANCE")
+		[ "$p" != "$tmp/older" ] || up="$up with older shapes"
 		: > "$tmp/diff"
 		if PATH="$bin:$PATH" "$TOP/devel/gentree.sh" --out "$tmp/$s$i" "$p" 2>"$tmp/gen.err" &&
 			diff -r "$tmp/ref$i" "$tmp/$s$i" > "$tmp/diff" 2>&1; then ok=0; else ok=1; fi

@@ -200,9 +200,23 @@ static inline void ovpn_compat_dstats_free(struct net_device *dev)
 #endif
 }
 
+/* for a newlink that ends in "return register_netdevice(dev);" (patches/0301) */
+static inline int ovpn_compat_dstats_register_netdevice(struct net_device *dev)
+{
+	int ret = ovpn_compat_dstats_alloc(dev);
+
+	if (ret < 0)
+		return ret;
+	ret = register_netdevice(dev);
+	if (ret < 0)
+		ovpn_compat_dstats_free(dev);
+	return ret;
+}
+
 /*
  * net_device::lltx: mainline 6.12 ("netdev_features: convert NETIF_F_LLTX to
- * dev->lltx"); before it the NETIF_F_LLTX feature bit: probed.
+ * dev->lltx"); before it the NETIF_F_LLTX feature bit: probed. Used by
+ * patches/0306-lltx.cocci.
  */
 static inline void ovpn_compat_netdev_set_lltx(struct net_device *dev)
 {

@@ -140,7 +140,7 @@ struct ovpn_genl_split_family {
 	struct genl_ops *ops;
 };
 
-/* defined by OVPN_GENL_SPLIT_FAMILY() (one family per module) */
+/* defined by OVPN_COMPAT_DEFINE_GENL_SPLIT_FAMILY() (one family per module) */
 extern const struct ovpn_genl_split_family ovpn_genl_split_family;
 
 int ovpn_genl_split_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
@@ -154,12 +154,12 @@ int ovpn_genl_unregister_family(const struct genl_family *family);
 #define genl_unregister_family(family)	ovpn_genl_unregister_family(family)
 
 /* in the family's initializer, instead of .split_ops and .n_split_ops */
-#define OVPN_GENL_SPLIT_OPS(_ops)					\
+#define OVPN_COMPAT_GENL_SPLIT_OPS(_ops)				\
 	.pre_doit	= ovpn_genl_split_pre_doit,			\
 	.post_doit	= ovpn_genl_split_post_doit
 
 /* after the family: tie it to its split ops table */
-#define OVPN_GENL_SPLIT_FAMILY(_family, _ops)				\
+#define OVPN_COMPAT_DEFINE_GENL_SPLIT_FAMILY(_family, _ops)		\
 	static struct genl_ops						\
 		ovpn_genl_classic_ops[ARRAY_SIZE(_ops)] __ro_after_init; \
 	const struct ovpn_genl_split_family ovpn_genl_split_family = {	\
@@ -169,11 +169,11 @@ int ovpn_genl_unregister_family(const struct genl_family *family);
 		.ops		= ovpn_genl_classic_ops,		\
 	}
 #else /* OVPN_HAVE_GENL_SPLIT_OPS */
-#define OVPN_GENL_SPLIT_OPS(_ops)					\
+#define OVPN_COMPAT_GENL_SPLIT_OPS(_ops)				\
 	.split_ops	= (_ops),					\
 	.n_split_ops	= ARRAY_SIZE(_ops)
 
-#define OVPN_GENL_SPLIT_FAMILY(_family, _ops)				\
+#define OVPN_COMPAT_DEFINE_GENL_SPLIT_FAMILY(_family, _ops)		\
 	static_assert(ARRAY_SIZE(_ops) > 0)
 #endif /* OVPN_HAVE_GENL_SPLIT_OPS */
 

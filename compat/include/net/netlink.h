@@ -63,7 +63,7 @@ static inline int nla_put_uint(struct sk_buff *skb, int attrtype, u64 value)
 
 /*
  * NLA_POLICY_FULL_RANGE() (5.8) and its const range pointer (6.7).
- * netlink-gen.c uses OVPN_NLA_POLICY_FULL_RANGE(tp, range, validate_fn)
+ * netlink-gen.c uses OVPN_COMPAT_NLA_POLICY_FULL_RANGE(tp, range, validate_fn)
  * (patches/0102-nla-policy-full-range.cocci), where validate_fn checks the
  * same range by hand for kernels without NLA_POLICY_FULL_RANGE: the check is
  * kept everywhere, only its mechanism changes. The by-hand check reads a u32:
@@ -71,11 +71,11 @@ static inline int nla_put_uint(struct sk_buff *skb, int attrtype, u64 value)
  */
 #ifdef NLA_POLICY_FULL_RANGE
 #ifdef OVPN_HAVE_NLA_CONST_RANGE
-#define OVPN_NLA_POLICY_FULL_RANGE(tp, _range, _fn)			\
+#define OVPN_COMPAT_NLA_POLICY_FULL_RANGE(tp, _range, _fn)		\
 	NLA_POLICY_FULL_RANGE(tp, _range)
 #else
 /* the kernel only reads the range: casting const away is safe */
-#define OVPN_NLA_POLICY_FULL_RANGE(tp, _range, _fn)			\
+#define OVPN_COMPAT_NLA_POLICY_FULL_RANGE(tp, _range, _fn)		\
 	NLA_POLICY_FULL_RANGE(tp, (struct netlink_range_validation *)(_range))
 #endif
 #else /* !NLA_POLICY_FULL_RANGE */
@@ -83,12 +83,12 @@ struct netlink_range_validation {
 	u64 min, max;
 };
 
-#define OVPN_NLA_POLICY_FULL_RANGE(tp, _range, _fn)			\
+#define OVPN_COMPAT_NLA_POLICY_FULL_RANGE(tp, _range, _fn)		\
 	NLA_POLICY_VALIDATE_FN(__NLA_ENSURE((tp) == NLA_U32) + (tp), _fn)
 #endif /* NLA_POLICY_FULL_RANGE */
 
 /**
- * ovpn_nla_validate_range_u32 - check a u32 attribute against a range
+ * ovpn_compat_nla_validate_range_u32 - check a u32 attribute against a range
  * @attr: the attribute, whose length the policy already checked
  * @range: the allowed range (inclusive)
  * @extack: extended ACK report struct
@@ -98,7 +98,7 @@ struct netlink_range_validation {
  * Return: 0 when the value is in range, -ERANGE otherwise
  */
 static inline int
-ovpn_nla_validate_range_u32(const struct nlattr *attr,
+ovpn_compat_nla_validate_range_u32(const struct nlattr *attr,
 			    const struct netlink_range_validation *range,
 			    struct netlink_ext_ack *extack)
 {

@@ -8,20 +8,19 @@
  * udp_tunnel{,6}_xmit_skb(..., u16 ipcb_flags): a mainline change after 6.12
  * (absent from 6.12.y, present in 7.3), probed. Before it the IPCB()/IP6CB()
  * flags of a tunnelled skb start at 0, which is what ovpn passes: the
- * argument is dropped. A self-referencing macro is
- * not expanded again, so the calls reach the kernel's functions.
+ * argument is dropped. Upstream ovpn from before that change does not pass
+ * it: both calls are taken (the "..."). A self-referencing macro is not
+ * expanded again, so the calls reach the kernel's functions.
  */
 #ifndef OVPN_HAVE_UDP_TUNNEL_IPCB_FLAGS
 #define udp_tunnel_xmit_skb(rt, sk, skb, src, dst, tos, ttl, df, sport,	\
-			    dport, xnet, nocheck, ipcb_flags)		\
-	((void)(ipcb_flags),						\
-	 udp_tunnel_xmit_skb(rt, sk, skb, src, dst, tos, ttl, df, sport,	\
-			     dport, xnet, nocheck))
+			    dport, xnet, nocheck, ...)			\
+	udp_tunnel_xmit_skb(rt, sk, skb, src, dst, tos, ttl, df, sport,	\
+			    dport, xnet, nocheck)
 #define udp_tunnel6_xmit_skb(dst, sk, skb, dev, saddr, daddr, prio, ttl,	\
-			     label, sport, dport, nocheck, ip6cb_flags)	\
-	((void)(ip6cb_flags),						\
-	 udp_tunnel6_xmit_skb(dst, sk, skb, dev, saddr, daddr, prio, ttl,	\
-			      label, sport, dport, nocheck))
+			     label, sport, dport, nocheck, ...)		\
+	udp_tunnel6_xmit_skb(dst, sk, skb, dev, saddr, daddr, prio, ttl,	\
+			     label, sport, dport, nocheck)
 #endif
 
 /*
@@ -48,6 +47,8 @@
  * setup_udp_tunnel_sock(net, struct sock *, cfg): a mainline change after 6.12
  * (absent from 6.12.y, present in 7.3), probed. Before it the function took
  * the struct socket, which is sk->sk_socket here (ovpn passes sock->sk).
+ * Upstream ovpn from before that change passes the struct socket itself:
+ * taken too (its ->sk), so the IPv6 encap fix below applies to it as well.
  */
 #ifndef OVPN_HAVE_SETUP_UDP_TUNNEL_SOCK_SK
 static inline void ovpn_setup_udp_tunnel_sock(struct net *net, struct sock *sk,
@@ -64,7 +65,9 @@ static inline void ovpn_setup_udp_tunnel_sock(struct net *net, struct sock *sk,
 		udp_encap_enable();
 #endif
 }
-#define setup_udp_tunnel_sock(net, sk, cfg) ovpn_setup_udp_tunnel_sock(net, sk, cfg)
+#define setup_udp_tunnel_sock(net, s, cfg)					\
+	ovpn_setup_udp_tunnel_sock(net, _Generic((s),				\
+		struct socket *: ((struct socket *)(s))->sk, default: (s)), cfg)
 #endif /* !OVPN_HAVE_SETUP_UDP_TUNNEL_SOCK_SK */
 
 #endif /* _OVPN_COMPAT_NET_UDP_TUNNEL_H */
