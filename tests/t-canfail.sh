@@ -88,25 +88,26 @@ canfail_run_sh() {
 		last_line_is "2 passed, 0 failed" "$TOP/tests/run.sh" "$tmp/t-green.sh"
 }
 
+# copy_project DIR: the tracked files of the project, in DIR
+copy_project() {
+	mkdir -p "$1" && (cd "$TOP" && git ls-files -z | tar --null -T - --ignore-failed-read -cf - 2>/dev/null) |
+		tar -C "$1" -xf -
+}
+
 # --- cocci: a unit test whose expected result (.res) is corrupted
 cocci_corrupted() {
 	local name
 	name=$(sed -n 's/^\([^#][^ ]*\)\.cocci.*/\1/p' "$TOP/patches/series" | head -n1)
 	[ -n "$name" ] || { echo "patches/series names no semantic patch"; return 1; }
-	mkdir -p "$tmp/cocci/tests" &&
-		cp -a "$TOP/patches" "$tmp/cocci/" && cp -a "$TOP/tests/cocci" "$tmp/cocci/tests/" &&
+	copy_project "$tmp/cocci" &&
 		echo "/* deliberately corrupted (t-canfail.sh) */" >> "$tmp/cocci/tests/cocci/$name.res" &&
-		red "$name: result differs from $name.res" "$tmp/cocci/tests/cocci/run.sh" "$name"
+		red "$name: patched input is $name.res" "$tmp/cocci/tests/cocci/run.sh" "$name"
 }
 canfail_cocci() {
 	check "cocci: a corrupted .res turns the unit test red, naming the patch" cocci_corrupted
 }
 
 # --- spatch-versions: a "coccinelle" that does nothing, in a copy of the project
-copy_project() {
-	mkdir -p "$1" && (cd "$TOP" && git ls-files -z | tar --null -T - --ignore-failed-read -cf - 2>/dev/null) |
-		tar -C "$1" -xf -
-}
 spatch_noop() {
 	local c="$tmp/spv"
 	copy_project "$c" || return 1
