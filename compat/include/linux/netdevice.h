@@ -49,9 +49,10 @@ static inline void netdev_put(struct net_device *dev,
 #endif /* !OVPN_HAVE_NETDEV_HOLD */
 
 /*
- * struct pcpu_dstats: private to drivers/net/vrf.c on older kernels (5.4,
- * 5.10 and 5.15 only have the incomplete type behind net_device::dstats):
- * probed, and completed here with vrf's layout. Mainline 6.11 ("net: core,vrf:
+ * struct pcpu_dstats: private to drivers/net/vrf.c before mainline 6.7
+ * (79e0c5be8c73, "net, vrf: Move dstats structure to core"; also in 6.6.y and
+ * 6.1.y); 5.4, 5.10 and 5.15 only have the incomplete type behind
+ * net_device::dstats: probed, and completed here with vrf's layout. Mainline 6.11 ("net: core,vrf:
  * Change pcpu_dstat fields to u64_stats_t") changed the field types: both
  * layouts are probed and handled below.
  */
@@ -167,9 +168,9 @@ static inline void ovpn_compat_get_stats64(struct net_device *dev,
 
 /*
  * net_device::pcpu_stat_type = NETDEV_PCPU_STAT_DSTATS (core-managed per-CPU
- * stats): mainline 6.6 ("net: Move {l,t,d}stats allocation to core and
- * convert veth & vrf"), taken by stable 6.1.y (Debian's 6.1.192 has it):
- * probed. Without it ovpn allocates dev->dstats itself before
+ * stats): mainline 6.7 (34d21de99cea, "net: Move {l,t,d}stats allocation to
+ * core and convert veth & vrf"), taken by stable 6.6.y and 6.1.y (Debian's
+ * 6.1.192 has it): probed. Without it ovpn allocates dev->dstats itself before
  * register_netdevice() and frees it from its priv_destructor, i.e. after the
  * last reference to the device is gone, as the core does from free_netdev().
  * The free is idempotent: on some kernels register_netdevice() already calls

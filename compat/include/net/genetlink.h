@@ -27,7 +27,10 @@ static inline struct net *ovpn_genl_info_net(const struct genl_info *info)
 #define genl_info_net(info) ovpn_genl_info_net(info)
 #endif
 
-/* GENL_REQ_ATTR_CHECK(): 6.0; taking a const genl_info: 6.6 */
+/*
+ * GENL_REQ_ATTR_CHECK(): 6.0; taking a const genl_info: mainline 6.9
+ * (5fd5403964ec, "genetlink: make info in GENL_REQ_ATTR_CHECK() const").
+ */
 #ifndef OVPN_HAVE_GENL_REQ_ATTR_CHECK_CONST
 #undef GENL_REQ_ATTR_CHECK
 #ifdef OVPN_NL_REQ_ATTR_CHECK
