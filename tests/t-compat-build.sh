@@ -7,12 +7,22 @@
 #  - compat/skb_send_sock.c builds against a kernel tree whose <linux/net.h>
 #    lacks kernel_sendmsg_locked() (removed in 6.14), and on Debian 6.1.192
 #    sends pages with kernel_sendpage_locked() (zero-copy).
+#  - the build's probe flags and the module's shims are the recorded ones
+#    (tests/probes/<kernel>.expected, .shims); `make probe-report` for every
+#    matrix kernel in a `while read` loop fed by the list (each kernel built,
+#    reports in the log), and from a stdin that never delivers (a terminal
+#    nobody types into) on 5.10, which has no net/gso.h.
+# --update rewrites tests/probes/<kernel>.shims from `make probe-report`.
 set -euo pipefail
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=devel/kernels.sh
+. "$TOP/devel/kernels.sh"
 
+update=0
 case "${1:-}" in
 -h|--help) sed -n '2,/^set -e/{/^set -e/d;s/^# \{0,1\}//p}' "$0"; exit 0 ;;
+--update) update=1 ;;
 esac
 
 tmp=$(mktemp -d)
@@ -21,6 +31,56 @@ trap 'rm -rf "$tmp"' EXIT
 
 # fails CMD...: CMD exits non-zero
 fails() { ! "$@"; }
+# recorded FILE: the names of a tests/probes file, without its comments
+recorded() { grep -v '^#' "$1"; }
+# shims_of REPORT_DIR: the shims of a build (the markers its modinfo got)
+shims_of() { LC_ALL=C sort "$1/shims.txt"; }
+
+# --- make probe-report for every matrix kernel, in a loop fed by its list ---
+printf '%s\n' $KERNELS_ALL > "$tmp/kernels"
+n=0
+while read -r k; do
+	make -s -C "$TOP" probe-report KERNEL="$k" > "$tmp/report.$k" 2>&1 || true
+	n=$((n + 1))
+done < "$tmp/kernels"
+check "a 'while read' loop of make probe-report ran for all $(wc -l < "$tmp/kernels") kernels of its list" \
+	test "$n" -eq "$(wc -l < "$tmp/kernels")"
+for k in $KERNELS_ALL; do
+	rel=$(sed -n 's/^# ovpn-backports probe report: kernel \([^ ]*\) .*/\1/p' "$tmp/report.$k")
+	sed "s/^/# $k: /" "$tmp/report.$k"
+	check "$k: make probe-report printed a line per gate" \
+		test "$(grep -cvE '^#' "$tmp/report.$k")" -eq "$(bash "$TOP/compat/gates.sh" --dump | wc -l)"
+	if [ "$update" = 1 ] && [ -n "$rel" ]; then
+		f="$TOP/tests/probes/$k.shims"
+		{ grep '^#' "$f" 2>/dev/null; shims_of "$TOP/build/report/$rel"; } > "$f.tmp" && mv "$f.tmp" "$f"
+		diag "updated $f"
+	fi
+	check "$k: the shims compiled are tests/probes/$k.shims" \
+		diff <(recorded "$TOP/tests/probes/$k.shims") <(shims_of "$TOP/build/report/${rel:-none}")
+done
+# all_native REPORT GATE...: the report says native for every GATE
+all_native() {
+	local r="$1" g
+	shift
+	for g in "$@"; do grep -qE "^$g +[a-z]+ +native " "$r" || { echo "$g: not native"; return 1; }; done
+}
+check "debian-6.1.192 report: the kernel's DSTATS, sk_use_task_frag, dst_rt6_info and sendpage, not shims" \
+	all_native "$tmp/report.debian-6.1" NETDEV_PCPU_STAT_DSTATS PCPU_DSTATS SK_USE_TASK_FRAG dst_rt6_info \
+	KERNEL_SENDPAGE_LOCKED
+
+# --- stdin that never delivers nor closes (a terminal nobody types into) ---
+mkfifo "$tmp/tty"
+exec 3<>"$tmp/tty"
+# hangs SECONDS CMD...: CMD is still running after SECONDS with stdin on the fifo
+hangs() { local rc=0 s="$1"; shift; timeout "$s" "$@" <&3 >/dev/null 2>&1 || rc=$?; [ "$rc" -eq 124 ]; }
+# The harness sees a hang: make with the old probe form (grep of an empty
+# $(wildcard ...)) reads stdin and never finishes.
+printf 'all:\n\t@echo $(shell grep -q x $(wildcard %s/none/*.h) && echo y)\n' "$tmp" > "$tmp/old.mk"
+check "harness: the old probe form (grep of an empty \$(wildcard)) hangs on such a stdin" \
+	hangs 3 make -f "$tmp/old.mk"
+check "make probe-report on debian-5.10 (no net/gso.h) finishes with stdin on a silent terminal-like fifo" \
+	fails hangs 120 make -s -C "$TOP" probe-report KERNEL=debian-5.10
+exec 3>&-
 
 # compat_flags: the compat flags of one compile command line (stdin), sorted
 compat_flags() {
@@ -45,6 +105,13 @@ check "debian-5.10: module builds (V=1)" env KBUILD_VERBOSE=1 "$TOP/scripts/buil
 log="$out/build.log"
 check "debian-5.10: ovpn.mod.c is compiled with the compat flags of the module's objects" \
 	same_compat_flags "$log"
+# build_set CMDFILE: the OVPN_HAVE_* a compile used
+build_set() { grep -oE -- '-DOVPN_HAVE_[A-Za-z0-9_]+' "$1" | sed 's/^-D//' | LC_ALL=C sort -u; }
+check "debian-5.10: the build's OVPN_HAVE_* set is tests/probes/debian-5.10.expected" \
+	diff <(recorded "$TOP/tests/probes/debian-5.10.expected") <(build_set "$out/src/backports/drivers/net/ovpn/.main.o.cmd")
+check "debian-5.10: modinfo ovpn_shim of the module is tests/probes/debian-5.10.shims" \
+	diff <(recorded "$TOP/tests/probes/debian-5.10.shims") <(modinfo -F ovpn_shim "$out/ovpn.ko" | LC_ALL=C sort)
+check "debian-5.10: the build wrote its probe report" grep -q '^V4MAPPED  *version  *native ' "$out/probe-report.txt"
 # The check can fail: the compile line of ovpn.mod.c as the old Kbuild gave it
 # (compat/include in LINUXINCLUDE, compat.h and the probes in ccflags-y only).
 grep -m1 -E 'gcc .*/drivers/net/ovpn/main\.o ' "$log" > "$tmp/broken.log" || true

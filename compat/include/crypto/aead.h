@@ -20,6 +20,7 @@
 #define OVPN_CRYPTO_COMPLETION(fn)		fn
 #define OVPN_DEFINE_CRYPTO_COMPLETION(fn)	extern typeof(fn) fn
 #else
+OVPN_SHIM(CRYPTO_COMPLETION_VOID);
 #define OVPN_CRYPTO_COMPLETION(fn)		__ovpn_crypto_completion_##fn
 #define OVPN_DEFINE_CRYPTO_COMPLETION(fn)				\
 static void __ovpn_crypto_completion_##fn(struct crypto_async_request *req, \

@@ -19,10 +19,13 @@
  * (genl_info::user_ptr[1] in netlink.c).
  */
 #ifndef OVPN_HAVE_NETDEVICE_TRACKER
+OVPN_SHIM(NETDEVICE_TRACKER);
 typedef struct {} netdevice_tracker;
 #endif
 
 #ifndef OVPN_HAVE_NETDEV_HOLD
+OVPN_SHIM(NETDEV_HOLD);
+
 static inline void netdev_hold(struct net_device *dev,
 			       netdevice_tracker *tracker, gfp_t gfp)
 {
@@ -57,6 +60,8 @@ static inline void netdev_put(struct net_device *dev,
  * layouts are probed and handled below.
  */
 #ifndef OVPN_HAVE_PCPU_DSTATS
+OVPN_SHIM(PCPU_DSTATS);
+
 struct pcpu_dstats {
 	u64			rx_packets;
 	u64			rx_bytes;
@@ -72,6 +77,7 @@ struct pcpu_dstats {
 #define __ovpn_dstats_add(field, n)	u64_stats_add(&(field), n)
 #define __ovpn_dstats_read(field)	u64_stats_read(&(field))
 #else
+OVPN_SHIM(PCPU_DSTATS_U64_STATS_T);
 #define __ovpn_dstats_add(field, n)	((field) += (n))
 #define __ovpn_dstats_read(field)	(field)
 #endif
@@ -88,6 +94,8 @@ struct pcpu_dstats {
  * "net: core: Implement dstats-type stats collections").
  */
 #ifndef OVPN_HAVE_DEV_DSTATS
+OVPN_SHIM(DEV_DSTATS);
+
 static inline void dev_dstats_rx_add(struct net_device *dev, unsigned int len)
 {
 	struct pcpu_dstats *dstats = this_cpu_ptr(dev->dstats);
@@ -176,43 +184,57 @@ static inline void ovpn_compat_get_stats64(struct net_device *dev,
  * The free is idempotent: on some kernels register_netdevice() already calls
  * priv_destructor on failure.
  */
+#ifdef OVPN_HAVE_NETDEV_PCPU_STAT_DSTATS
 static inline void ovpn_compat_dstats_setup(struct net_device *dev)
 {
-#ifdef OVPN_HAVE_NETDEV_PCPU_STAT_DSTATS
 	dev->pcpu_stat_type = NETDEV_PCPU_STAT_DSTATS;
-#endif
 }
 
 static inline int ovpn_compat_dstats_alloc(struct net_device *dev)
 {
-#ifndef OVPN_HAVE_NETDEV_PCPU_STAT_DSTATS
-	dev->dstats = netdev_alloc_pcpu_stats(struct pcpu_dstats);
-	if (!dev->dstats)
-		return -ENOMEM;
-#endif
 	return 0;
 }
 
 static inline void ovpn_compat_dstats_free(struct net_device *dev)
 {
-#ifndef OVPN_HAVE_NETDEV_PCPU_STAT_DSTATS
+}
+#else
+OVPN_SHIM(NETDEV_PCPU_STAT_DSTATS);
+
+static inline void ovpn_compat_dstats_setup(struct net_device *dev)
+{
+}
+
+static inline int ovpn_compat_dstats_alloc(struct net_device *dev)
+{
+	dev->dstats = netdev_alloc_pcpu_stats(struct pcpu_dstats);
+	return dev->dstats ? 0 : -ENOMEM;
+}
+
+static inline void ovpn_compat_dstats_free(struct net_device *dev)
+{
 	free_percpu(dev->dstats);
 	dev->dstats = NULL;
-#endif
 }
+#endif
 
 /*
  * net_device::lltx: mainline 6.12 ("netdev_features: convert NETIF_F_LLTX to
  * dev->lltx"); before it the NETIF_F_LLTX feature bit: probed.
  */
+#ifdef OVPN_HAVE_NETDEV_LLTX
 static inline void ovpn_compat_netdev_set_lltx(struct net_device *dev)
 {
-#ifdef OVPN_HAVE_NETDEV_LLTX
 	dev->lltx = true;
-#else
-	dev->features |= NETIF_F_LLTX;
-#endif
 }
+#else
+OVPN_SHIM(NETDEV_LLTX);
+
+static inline void ovpn_compat_netdev_set_lltx(struct net_device *dev)
+{
+	dev->features |= NETIF_F_LLTX;
+}
+#endif
 
 /*
  * netdev_lock()/netdev_unlock(): mainline 6.14 ("net: add netdev_lock() /
@@ -223,29 +245,33 @@ static inline void ovpn_compat_netdev_set_lltx(struct net_device *dev)
  * (patches/0303-netdev-lock.cocci explains the choice). Callers must not hold
  * RTNL already.
  */
-#ifndef OVPN_HAVE_NETDEV_LOCK
-/* <linux/rtnetlink.h> includes this header: declare what is used here */
-void rtnl_lock(void);
-void rtnl_unlock(void);
-#endif
-
+#ifdef OVPN_HAVE_NETDEV_LOCK
 static inline void ovpn_compat_netdev_lock(struct net_device *dev)
 {
-#ifdef OVPN_HAVE_NETDEV_LOCK
 	netdev_lock(dev);
-#else
-	rtnl_lock();
-#endif
 }
 
 static inline void ovpn_compat_netdev_unlock(struct net_device *dev)
 {
-#ifdef OVPN_HAVE_NETDEV_LOCK
 	netdev_unlock(dev);
-#else
-	rtnl_unlock();
-#endif
 }
+#else
+OVPN_SHIM(NETDEV_LOCK);
+
+/* <linux/rtnetlink.h> includes this header: declare what is used here */
+void rtnl_lock(void);
+void rtnl_unlock(void);
+
+static inline void ovpn_compat_netdev_lock(struct net_device *dev)
+{
+	rtnl_lock();
+}
+
+static inline void ovpn_compat_netdev_unlock(struct net_device *dev)
+{
+	rtnl_unlock();
+}
+#endif
 
 /*
  * disable_delayed_work_sync(): mainline 6.10 ("workqueue: Implement

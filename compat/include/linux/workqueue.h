@@ -9,6 +9,7 @@
  * WQ_UNBOUND was per-CPU already: the flag is 0 there.
  */
 #ifndef OVPN_HAVE_WQ_PERCPU
+OVPN_SHIM(WQ_PERCPU);
 #define WQ_PERCPU 0
 #endif
 
@@ -21,6 +22,8 @@
  * ovpn_compat_{queue,mod}_delayed_work() in compat/include/linux/netdevice.h).
  */
 #ifndef OVPN_HAVE_DISABLE_DELAYED_WORK_SYNC
+OVPN_SHIM(DISABLE_DELAYED_WORK_SYNC);
+
 static inline bool disable_delayed_work_sync(struct delayed_work *dwork)
 {
 	return cancel_delayed_work_sync(dwork);

@@ -19,6 +19,8 @@
  * one since "genetlink: make genl_info->nlhdr const" and friends (6.6).
  */
 #ifndef OVPN_HAVE_GENL_INFO_NET_CONST
+OVPN_SHIM(GENL_INFO_NET_CONST);
+
 static inline struct net *ovpn_genl_info_net(const struct genl_info *info)
 {
 	return read_pnet(&info->_net);
@@ -32,6 +34,7 @@ static inline struct net *ovpn_genl_info_net(const struct genl_info *info)
  * (5fd5403964ec, "genetlink: make info in GENL_REQ_ATTR_CHECK() const").
  */
 #ifndef OVPN_HAVE_GENL_REQ_ATTR_CHECK_CONST
+OVPN_SHIM(GENL_REQ_ATTR_CHECK_CONST);
 #undef GENL_REQ_ATTR_CHECK
 #ifdef OVPN_NL_REQ_ATTR_CHECK
 /* <net/netlink.h> emulates NL_REQ_ATTR_CHECK(): let it name the attribute */
@@ -57,6 +60,8 @@ static inline struct net *ovpn_genl_info_net(const struct genl_info *info)
  * caller's block (callers use it as a local variable of the dumpit function).
  */
 #ifndef OVPN_HAVE_GENL_INFO_DUMP
+OVPN_SHIM(GENL_INFO_DUMP);
+
 static inline struct nlattr **ovpn_genl_dump_attrs(struct netlink_callback *cb)
 {
 #ifdef OVPN_HAVE_GENL_DUMPIT_INFO
@@ -102,6 +107,19 @@ ovpn_genl_info_dump(struct netlink_callback *cb, struct genl_info *info,
  * compat/genetlink.c.
  */
 #ifndef OVPN_HAVE_GENL_SPLIT_OPS
+OVPN_SHIM(GENL_SPLIT_OPS);
+
+/* what compat/genetlink.c does itself, where the kernel does not */
+#ifndef OVPN_HAVE_GENL_DUMPIT_INFO
+OVPN_SHIM(GENL_DUMPIT_INFO);	/* parse a dump's attributes */
+#endif
+#ifndef OVPN_HAVE_GENL_OPS_POLICY
+OVPN_SHIM(GENL_OPS_POLICY);	/* validate with each op's policy */
+#endif
+#ifndef OVPN_HAVE_GENL_RESV_START_OP
+OVPN_SHIM(GENL_RESV_START_OP);	/* check the reserved header bits */
+#endif
+
 struct genl_split_ops {
 	union {
 		struct {

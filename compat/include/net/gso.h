@@ -12,6 +12,7 @@
 #else
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
+OVPN_SHIM(NET_GSO_H);
 #endif
 
 #endif /* _OVPN_COMPAT_NET_GSO_H */

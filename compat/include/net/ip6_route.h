@@ -9,6 +9,7 @@
  * it), so tested as a macro, not by version.
  */
 #ifndef dst_rt6_info
+OVPN_SHIM(dst_rt6_info);
 #define dst_rt6_info(_ptr) container_of(_ptr, struct rt6_info, dst)
 #endif
 

@@ -10,6 +10,7 @@
  * version did, with the namespace given, from exported functions.
  */
 #ifndef OVPN_HAVE_IP6_DST_LOOKUP_FLOW_NET
+OVPN_SHIM(IP6_DST_LOOKUP_FLOW_NET);
 
 static inline struct dst_entry *
 ovpn_compat_ip6_dst_lookup_flow(struct net *net, const struct sock *sk,

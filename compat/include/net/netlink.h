@@ -20,6 +20,7 @@
  * minimum of 1 (that is, non-zero), which does not depend on byte order.
  */
 #ifndef OVPN_HAVE_NLA_BE_RANGE
+OVPN_SHIM(NLA_BE_RANGE);
 #define NLA_BE16 NLA_U16
 #define NLA_BE32 NLA_U32
 #endif
@@ -34,6 +35,8 @@
  * -EINVAL either way, only the extack text differs for a 4-byte attribute.
  */
 #ifndef OVPN_HAVE_NLA_UINT
+OVPN_SHIM(NLA_UINT);
+
 #define NLA_UINT NLA_U64
 
 static inline int nla_put_uint(struct sk_buff *skb, int attrtype, u64 value)
@@ -54,6 +57,7 @@ static inline int nla_put_uint(struct sk_buff *skb, int attrtype, u64 value)
  * with -ERANGE.
  */
 #ifndef NLA_POLICY_MAX_LEN
+OVPN_SHIM(NLA_POLICY_MAX_LEN);
 #ifdef NLA_ENSURE_UINT_OR_BINARY_TYPE
 #define NLA_POLICY_MAX_LEN(_len)	NLA_POLICY_MAX(NLA_BINARY, _len)
 #else
@@ -75,10 +79,13 @@ static inline int nla_put_uint(struct sk_buff *skb, int attrtype, u64 value)
 	NLA_POLICY_FULL_RANGE(tp, _range)
 #else
 /* the kernel only reads the range: casting const away is safe */
+OVPN_SHIM(NLA_CONST_RANGE);
 #define OVPN_NLA_POLICY_FULL_RANGE(tp, _range, _fn)			\
 	NLA_POLICY_FULL_RANGE(tp, (struct netlink_range_validation *)(_range))
 #endif
 #else /* !NLA_POLICY_FULL_RANGE */
+OVPN_SHIM(NLA_POLICY_FULL_RANGE);
+
 struct netlink_range_validation {
 	u64 min, max;
 };
@@ -120,6 +127,7 @@ ovpn_nla_validate_range_u32(const struct nlattr *attr,
  * formatted text goes to the kernel log at debug level (dynamic debug).
  */
 #ifndef NL_SET_ERR_MSG_FMT
+OVPN_SHIM(NL_SET_ERR_MSG_FMT);
 #define NL_SET_ERR_MSG_FMT(extack, fmt, args...) do {			\
 	NL_SET_ERR_MSG((extack), fmt);					\
 	net_dbg_ratelimited("extack: " fmt "\n", ##args);		\
@@ -127,6 +135,7 @@ ovpn_nla_validate_range_u32(const struct nlattr *attr,
 #endif
 
 #ifndef NL_SET_ERR_MSG_FMT_MOD
+OVPN_SHIM(NL_SET_ERR_MSG_FMT_MOD);
 #define NL_SET_ERR_MSG_FMT_MOD(extack, fmt, args...)			\
 	NL_SET_ERR_MSG_FMT((extack), KBUILD_MODNAME ": " fmt, ##args)
 #endif
@@ -138,6 +147,8 @@ ovpn_nla_validate_range_u32(const struct nlattr *attr,
  * verdict comes with a message naming it instead.
  */
 #ifndef NL_REQ_ATTR_CHECK
+OVPN_SHIM(NL_REQ_ATTR_CHECK);
+
 #define OVPN_NL_REQ_ATTR_CHECK(extack, nest, tb, type, name) ({	\
 	struct nlattr **__tb = (tb);					\
 	u32 __attr = (type);						\

@@ -21,6 +21,8 @@
 #define OVPN_RTNL_NEWLINK(fn)		fn
 #define OVPN_DEFINE_RTNL_NEWLINK(fn)	extern typeof(fn) fn
 #else
+OVPN_SHIM(RTNL_NEWLINK_PARAMS);
+
 struct rtnl_newlink_params {
 	struct net *src_net;
 	struct net *link_net;

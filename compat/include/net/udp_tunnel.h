@@ -12,6 +12,8 @@
  * not expanded again, so the calls reach the kernel's functions.
  */
 #ifndef OVPN_HAVE_UDP_TUNNEL_IPCB_FLAGS
+OVPN_SHIM(UDP_TUNNEL_IPCB_FLAGS);
+
 #define udp_tunnel_xmit_skb(rt, sk, skb, src, dst, tos, ttl, df, sport,	\
 			    dport, xnet, nocheck, ipcb_flags)		\
 	((void)(ipcb_flags),						\
@@ -47,6 +49,7 @@
 	(LINUX_VERSION_IS_GEQ(5, 5, 0) && LINUX_VERSION_IS_LESS(5, 10, 110)) ||	\
 	(LINUX_VERSION_IS_GEQ(5, 11, 0) && LINUX_VERSION_IS_LESS(5, 12, 0))
 #define OVPN_UDP_ENCAP_V4MAPPED_SHIM 1
+OVPN_SHIM(V4MAPPED);
 #else
 #define OVPN_UDP_ENCAP_V4MAPPED_SHIM 0
 #endif
@@ -59,19 +62,28 @@
  * either is needed.
  */
 #if !defined(OVPN_HAVE_SETUP_UDP_TUNNEL_SOCK_SK) || OVPN_UDP_ENCAP_V4MAPPED_SHIM
+#ifndef OVPN_HAVE_SETUP_UDP_TUNNEL_SOCK_SK
+OVPN_SHIM(SETUP_UDP_TUNNEL_SOCK_SK);
+#endif
+
 /*
  * udp_sock::encap_enabled became the UDP_FLAGS_ENCAP_ENABLED bit of
  * udp_sock::udp_flags in mainline 6.7 ("udp: move udp->encap_enabled to
  * udp->udp_flags"), also in 6.1.y: probed.
  */
+#ifdef OVPN_HAVE_UDP_FLAGS_ENCAP_ENABLED
 static inline bool ovpn_udp_encap_enabled(struct sock *sk)
 {
-#ifdef OVPN_HAVE_UDP_FLAGS_ENCAP_ENABLED
 	return udp_test_bit(ENCAP_ENABLED, sk);
-#else
-	return udp_sk(sk)->encap_enabled;
-#endif
 }
+#else
+OVPN_SHIM(UDP_FLAGS_ENCAP_ENABLED);
+
+static inline bool ovpn_udp_encap_enabled(struct sock *sk)
+{
+	return udp_sk(sk)->encap_enabled;
+}
+#endif
 
 static inline void ovpn_setup_udp_tunnel_sock(struct net *net, struct sock *sk,
 					      struct udp_tunnel_sock_cfg *cfg)
