@@ -5,8 +5,9 @@
 
 /*
  * crypto_completion_t taking the request's data pointer (void *) instead of
- * the struct crypto_async_request: mainline 6.4 ("crypto: api - Use data
- * directly in completion function", after the 6.3 scaffolding): probed.
+ * the struct crypto_async_request: mainline 6.4 (255e48eb1768, "crypto: api -
+ * Use data directly in completion function", after the 6.3 scaffolding):
+ * probed.
  * ovpn's completion functions, ovpn_{en,de}crypt_post(void *data, int ret),
  * are also called directly with the skb, so they keep upstream's signature
  * and older kernels get an adapter passing req->data to them:

@@ -9,8 +9,8 @@
 #include <linux/workqueue.h>
 
 /*
- * netdevice_tracker: mainline 5.17 ("net: add net device refcount tracker
- * infrastructure"), with dev_hold_track()/dev_put_track(); renamed to
+ * netdevice_tracker: mainline 5.17 (4d92b95ff2f9, "net: add net device
+ * refcount tracker infrastructure"), with dev_hold_track()/dev_put_track(); renamed to
  * netdev_hold()/netdev_put() in 6.0 ("net: rename dev_hold_track() to
  * netdev_hold()"). Distribution kernels (RHEL 9) carry both: probed.
  * Without the tracker a plain reference is taken: only the debugging aid
@@ -84,14 +84,14 @@ OVPN_SHIM(PCPU_DSTATS_U64_STATS_T);
 
 /*
  * dev_dstats_{rx,tx}_{add,dropped}(): added to mainline after 6.12 (absent
- * from 6.12.y; "net: vrf: move to generic dstat helpers"): probed. Same
+ * from 6.12.y, present in 7.3): probed. Same
  * semantics: per-CPU counters, callers run with BHs disabled.
  *
  * Without them the core does not (<= 6.10) or may not report dstats either,
  * so ovpn_compat_ndo_get_stats64() below is installed as .ndo_get_stats64
  * (patches/0301-dstats.cocci); it is NULL where the kernel has the helpers
- * (the core then reports NETDEV_PCPU_STAT_DSTATS itself, since 6.11
- * "net: core: Implement dstats-type stats collections").
+ * (the core then reports NETDEV_PCPU_STAT_DSTATS itself, since mainline 6.11,
+ * 94b601bc4f85 "net: core: Implement dstats-type stats collections").
  */
 #ifndef OVPN_HAVE_DEV_DSTATS
 OVPN_SHIM(DEV_DSTATS);
@@ -237,8 +237,8 @@ static inline void ovpn_compat_netdev_set_lltx(struct net_device *dev)
 #endif
 
 /*
- * netdev_lock()/netdev_unlock(): mainline 6.14 ("net: add netdev_lock() /
- * netdev_unlock() helpers"; "net: make netdev_lock() protect
+ * netdev_lock()/netdev_unlock(): mainline 6.14 (ebda2f0bbde5, "net: add
+ * netdev_lock() / netdev_unlock() helpers"; "net: make netdev_lock() protect
  * netdev->reg_state"): probed. ovpn takes it only to read reg_state without
  * racing with unregister_netdevice_many(), which before 6.14 changes
  * reg_state under RTNL only: RTNL gives the same exclusion there
@@ -274,8 +274,8 @@ static inline void ovpn_compat_netdev_unlock(struct net_device *dev)
 #endif
 
 /*
- * disable_delayed_work_sync(): mainline 6.10 ("workqueue: Implement
- * disable/enable for (delayed) work items"). The fallback in
+ * disable_delayed_work_sync(): mainline 6.10 (86898fa6b8cd, "workqueue:
+ * Implement disable/enable for (delayed) work items"). The fallback in
  * compat/include/linux/workqueue.h only cancels: a later queueing would
  * re-arm the work on a device being destroyed. ovpn disables its keepalive
  * work from ndo_uninit, which unregister_netdevice_many() runs after setting

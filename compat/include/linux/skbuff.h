@@ -31,8 +31,10 @@ OVPN_SHIM(DEBUG_NET_WARN_ON_ONCE);
 struct poll_table_struct;
 
 /*
- * datagram_poll_queue(): added to mainline after 6.12 (with ovpn's TCP poll
- * fix; absent from 6.12.y, present in 7.3), probed.
+ * datagram_poll_queue(): mainline 6.18 (f6ceec6434b5, "net: datagram:
+ * introduce datagram_poll_queue for custom receive queues", with ovpn's TCP
+ * poll fix; proposed for stable but absent from Debian's 6.1.192 and
+ * 6.12.95), probed.
  */
 #ifndef OVPN_HAVE_DATAGRAM_POLL_QUEUE
 OVPN_SHIM(DATAGRAM_POLL_QUEUE);
@@ -43,8 +45,8 @@ __poll_t ovpn_compat_datagram_poll_queue(struct file *file, struct socket *sock,
 #endif
 
 /*
- * skb_send_sock_locked_with_flags(): added to mainline after 6.12 (for ovpn's
- * MSG_NOSIGNAL; absent from 6.12.y, present in 7.3), probed.
+ * skb_send_sock_locked_with_flags(): mainline 6.16, with ovpn (for its
+ * MSG_NOSIGNAL), probed.
  */
 #ifndef OVPN_HAVE_SKB_SEND_SOCK_LOCKED_WITH_FLAGS
 OVPN_SHIM(SKB_SEND_SOCK_LOCKED_WITH_FLAGS);

@@ -4,7 +4,7 @@
 #include_next <linux/workqueue.h>
 
 /*
- * WQ_PERCPU: mainline 6.17 ("workqueue: Add new WQ_PERCPU flag"), an enum
+ * WQ_PERCPU: mainline 6.17 (930c2ea566af, "workqueue: Add new WQ_PERCPU flag"), an enum
  * value, so probed (compat/Kbuild.include). Before it a workqueue without
  * WQ_UNBOUND was per-CPU already: the flag is 0 there.
  */
@@ -14,8 +14,8 @@ OVPN_SHIM(WQ_PERCPU);
 #endif
 
 /*
- * disable_delayed_work_sync(): mainline 6.10 ("workqueue: Implement
- * disable/enable for (delayed) work items"): probed. The fallback only
+ * disable_delayed_work_sync(): mainline 6.10 (86898fa6b8cd, "workqueue:
+ * Implement disable/enable for (delayed) work items"): probed. The fallback only
  * cancels the work and waits for it: unlike upstream it does not make later
  * queue_delayed_work()/mod_delayed_work() calls fail, so every caller that
  * could re-arm the work afterwards must be guarded (for ovpn:

@@ -15,8 +15,8 @@
 #include <linux/cache.h>
 
 /*
- * A const struct genl_info: genl_info_net() and GENL_REQ_ATTR_CHECK() take
- * one since "genetlink: make genl_info->nlhdr const" and friends (6.6).
+ * A const struct genl_info: genl_info_net() takes one since "genetlink: make
+ * genl_info->nlhdr const" and friends (6.6); GENL_REQ_ATTR_CHECK(): below.
  */
 #ifndef OVPN_HAVE_GENL_INFO_NET_CONST
 OVPN_SHIM(GENL_INFO_NET_CONST);
@@ -30,7 +30,8 @@ static inline struct net *ovpn_genl_info_net(const struct genl_info *info)
 #endif
 
 /*
- * GENL_REQ_ATTR_CHECK(): 6.0; taking a const genl_info: mainline 6.9
+ * GENL_REQ_ATTR_CHECK(): mainline 6.1 (45dca1575964, "netlink: add helpers
+ * for extack attr presence checking"); taking a const genl_info: mainline 6.9
  * (5fd5403964ec, "genetlink: make info in GENL_REQ_ATTR_CHECK() const").
  */
 #ifndef OVPN_HAVE_GENL_REQ_ATTR_CHECK_CONST
@@ -54,7 +55,8 @@ OVPN_SHIM(GENL_REQ_ATTR_CHECK_CONST);
 #endif /* !OVPN_HAVE_GENL_REQ_ATTR_CHECK_CONST */
 
 /*
- * genl_info_dump(): "genetlink: use struct genl_info for dumps" (6.6). Before
+ * genl_info_dump(): mainline 6.6 (9272af109fe6, "genetlink: add struct
+ * genl_info to struct genl_dumpit_info"). Before
  * it, a dump has no struct genl_info: build one, filled in as genl_start()
  * does since 6.6, in a compound literal that lives until the end of the
  * caller's block (callers use it as a local variable of the dumpit function).
@@ -65,7 +67,7 @@ OVPN_SHIM(GENL_INFO_DUMP);
 static inline struct nlattr **ovpn_genl_dump_attrs(struct netlink_callback *cb)
 {
 #ifdef OVPN_HAVE_GENL_DUMPIT_INFO
-	/* parsed by the core before the dump starts (5.6 and later) */
+	/* parsed by the core before the dump starts (5.5 and later) */
 	return genl_dumpit_info(cb)->attrs;
 #else
 	/* parsed by ovpn_genl_split_start(), compat/genetlink.c */
@@ -94,8 +96,8 @@ ovpn_genl_info_dump(struct netlink_callback *cb, struct genl_info *info,
 #endif /* !OVPN_HAVE_GENL_INFO_DUMP */
 
 /*
- * Split operations: "genetlink: allow families to use split ops directly"
- * (6.2). Older kernels only know one struct genl_ops per command, with
+ * Split operations: mainline 6.2 (b8fd60c36a44, "genetlink: allow families to
+ * use split ops directly"). Older kernels only know one struct genl_ops per command, with
  * family-wide pre_doit/post_doit hooks and, before 5.10, family-wide policies.
  *
  * netlink-gen.c keeps its split ops table as upstream generates it

@@ -4,9 +4,9 @@
 #include_next <net/sock.h>
 
 /*
- * struct sock::sk_use_task_frag: mainline 6.2 ("net: Introduce
- * sk_use_task_frag in struct sock"), also in stable kernels (Debian's 6.1.y
- * has it), probed. Used through ovpn_compat_sk_disable_task_frag() by
+ * struct sock::sk_use_task_frag: mainline 6.2 (fb87bd47516d, "net: Introduce
+ * sk_use_task_frag in struct sock."), stable 6.1.191 (Debian's 6.1.192 has
+ * it), probed. Used through ovpn_compat_sk_disable_task_frag() by
  * patches/0202. Before it sk_page_frag() picked current->task_frag only for
  * an sk_allocation that may sleep: ovpn sets GFP_ATOMIC, so there is nothing
  * more to do.
