@@ -59,6 +59,7 @@ stage=$(mktemp -d "$out/.dist.XXXXXX")
 # shellcheck disable=SC2064 # expand now: the path is fixed
 trap "rm -rf '$stage'" EXIT
 d="$stage/$name"
+mkdir -p "$d"
 # scripts/ is what a build on the user's machine reads; devel/ (fetching,
 # generating, packaging, the test matrix) is not shipped.
 cp -a "$top/backports" "$top/compat" "$top/scripts" "$top/Kbuild" "$top/Makefile" \
