@@ -10,12 +10,15 @@ Usage: tests/run.sh [SUITE...]
 Runs the test suites (default: all, in order): cocci (semantic patch unit
 tests), spatch-versions (the series with the coccinelle of Debian 11 and 13:
 same unit test results, byte-identical tree), lint (shellcheck, test-point
-rules), canfail (each suite turns red on a deliberately broken input), errors
-(bad input gives clear errors), pipeline (fetch, transform and build the
-matrix from upstream 7.3.4 and 7.2.13), packaging (dkms, .deb, .rpm, tarball),
-and vm (qemu runtime tests on every matrix kernel; VMTESTS=fast (default),
-full, or none to skip them). A SUITE with a / in it is a path to a suite
-script. --list prints the default suites.
+rules, checkpatch/sparse on compat/), canfail (each suite turns red on a
+deliberately broken input), errors (bad input gives clear errors), probes
+(gate and probe unit tests, expected probe sets, README compat table; no
+kernel build), compat-build (kbuild regression tests of the compat layer),
+pipeline (fetch, transform and build the matrix from upstream 7.3.4, 7.2.13
+and an older upstream derived from the pin), packaging (dkms, .deb, .rpm,
+tarball), and vm (qemu runtime tests on every matrix kernel; VMTESTS=fast
+(default), full, or none to skip them). A SUITE with a / in it is a path to a
+suite script. --list prints the default suites.
 
 Each suite prints TAP. A suite counts as failed (one failure more, with the
 reason) when it exits non-zero without a "not ok", prints no plan or a plan
@@ -28,7 +31,7 @@ USAGE
 # The default suites, in order (tests/t-canfail.sh reads them: every suite
 # needs a deliberately broken input there that turns it red).
 default_suites() {
-	echo cocci spatch-versions lint canfail errors pipeline packaging
+	echo cocci spatch-versions lint canfail errors probes compat-build pipeline packaging
 	# The qemu suite takes 10-17 minutes per kernel under TCG: VMTESTS=none skips it.
 	[ "${VMTESTS:-fast}" = none ] || echo vm
 }

@@ -21,6 +21,8 @@
 #define ovpn_compat_rtnl_newlink(fn)		fn
 #define OVPN_COMPAT_DEFINE_RTNL_NEWLINK(fn)	extern typeof(fn) fn
 #else
+OVPN_SHIM(RTNL_NEWLINK_PARAMS);
+
 struct rtnl_newlink_params {
 	struct net *src_net;
 	struct net *link_net;

@@ -4,19 +4,25 @@
 #include_next <net/sock.h>
 
 /*
- * struct sock::sk_use_task_frag: mainline 6.2 ("net: Introduce
- * sk_use_task_frag in struct sock"), also in stable kernels (Debian's 6.1.y
- * has it), probed. Used through ovpn_compat_sk_disable_task_frag() by
+ * struct sock::sk_use_task_frag: mainline 6.2 (fb87bd47516d, "net: Introduce
+ * sk_use_task_frag in struct sock."), stable 6.1.191 (Debian's 6.1.192 has
+ * it), probed. Used through ovpn_compat_sk_disable_task_frag() by
  * patches/0202. Before it sk_page_frag() picked current->task_frag only for
  * an sk_allocation that may sleep: ovpn sets GFP_ATOMIC, so there is nothing
  * more to do.
  */
+#ifdef OVPN_HAVE_SK_USE_TASK_FRAG
 static inline void ovpn_compat_sk_disable_task_frag(struct sock *sk)
 {
-#ifdef OVPN_HAVE_SK_USE_TASK_FRAG
 	sk->sk_use_task_frag = false;
-#endif
 }
+#else
+OVPN_SHIM(SK_USE_TASK_FRAG);
+
+static inline void ovpn_compat_sk_disable_task_frag(struct sock *sk)
+{
+}
+#endif
 
 /*
  * struct proto::recvmsg without addr_len: mainline (after 6.12, also in 6.18.y
@@ -27,6 +33,8 @@ static inline void ovpn_compat_sk_disable_task_frag(struct sock *sk)
  * differs, @fn itself where it does not.
  */
 #if defined(OVPN_HAVE_PROTO_RECVMSG_NOBLOCK)
+OVPN_SHIM(PROTO_RECVMSG_NOBLOCK);
+
 #define OVPN_COMPAT_DEFINE_PROTO_RECVMSG(fn)				\
 static int fn##_compat(struct sock *sk, struct msghdr *msg, size_t len,	\
 		       int noblock, int flags, int *addr_len)			\
@@ -36,6 +44,8 @@ static int fn##_compat(struct sock *sk, struct msghdr *msg, size_t len,	\
 struct ovpn_compat_proto_recvmsg_##fn
 #define ovpn_compat_proto_recvmsg(fn) fn##_compat
 #elif defined(OVPN_HAVE_PROTO_RECVMSG_ADDR_LEN)
+OVPN_SHIM(PROTO_RECVMSG_ADDR_LEN);
+
 #define OVPN_COMPAT_DEFINE_PROTO_RECVMSG(fn)				\
 static int fn##_compat(struct sock *sk, struct msghdr *msg, size_t len,	\
 		       int flags, int *addr_len)				\
