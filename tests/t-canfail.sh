@@ -236,7 +236,7 @@ for s in $listed; do
 	elif grep -q -- '--can-fail)' "$script"; then
 		check "$s: --can-fail turns it red" red "" "$script" --can-fail
 	else
-		tap 1 "$s: no deliberately broken input (add --can-fail to tests/t-$s.sh or canfail_$fn to tests/t-canfail.sh)"
+		tap 1 "$s: no deliberately broken input (add --can-fail to tests/t-$s.sh or $fn to tests/t-canfail.sh)"
 	fi
 done
 tap_done

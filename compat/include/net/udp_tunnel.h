@@ -102,7 +102,7 @@ static inline void ovpn_setup_udp_tunnel_sock(struct net *net, struct sock *sk,
 }
 #define setup_udp_tunnel_sock(net, s, cfg)					\
 	ovpn_setup_udp_tunnel_sock(net, _Generic((s),				\
-		struct socket *: ((struct socket *)(s))->sk, default: (s)), cfg)
+		struct socket * : ((struct socket *)(s))->sk, default : (s)), cfg)
 #endif
 
 #endif /* _OVPN_COMPAT_NET_UDP_TUNNEL_H */
