@@ -3,6 +3,10 @@
 #
 #   make sources [UPSTREAM=...]   fetch upstream ovpn + generate backports/
 #   make [KERNEL_SRC=DIR|KVER=X|KERNEL=debian-6.1]   build and verify ovpn.ko
+#        [OVPN_FORCE_V4MAPPED_SHIM=1]   ... with the v4-mapped udp_encap shim on any kernel
+#   make probe-report [KERNEL_SRC=DIR|KVER=X|KERNEL=debian-6.1]   what each compat gate decides
+#                                 on that kernel (native or shim, and why); every build also
+#                                 writes it to build/<kernel>/probe-report.txt
 #   make install                  install into /lib/modules/<kernel>/updates
 #   make clean | distclean        remove build products (| and backports/)
 #   make matrix                   build against every kernel of the test matrix
@@ -30,8 +34,9 @@ KERNEL ?=
 TESTS ?= fast
 INSTALL_MOD_PATH ?=
 DEPMOD ?= depmod
+OVPN_FORCE_V4MAPPED_SHIM ?=
 
-.PHONY: all build sources install clean distclean matrix check vmtest bench help kernel-dir
+.PHONY: all build sources install clean distclean matrix check vmtest bench help kernel-dir probe-report
 .PHONY: dist deb rpm dkms-install dkms-remove dkms.conf
 
 # The package version: what modinfo shows (backports/PROVENANCE).
@@ -61,9 +66,15 @@ $(TOP)/backports/PROVENANCE: $(wildcard $(TOP)/patches/series $(TOP)/patches/*.c
 # by name (KERNEL=debian-6.1, fetched into the cache), else the running kernel's.
 build: $(TOP)/backports/PROVENANCE
 	@kdir=$$($(TOP)/scripts/kernel-dir.sh '$(KERNEL_SRC)' '$(KVER)' '$(KERNEL)') && \
-	$(TOP)/scripts/build.sh --copy-to $(TOP)/ovpn.ko "$$kdir" && \
+	OVPN_FORCE_V4MAPPED_SHIM='$(OVPN_FORCE_V4MAPPED_SHIM)' \
+		$(TOP)/scripts/build.sh --copy-to $(TOP)/ovpn.ko "$$kdir" && \
 	echo "ovpn.ko: $$(modinfo -F version $(TOP)/ovpn.ko)" && \
 	echo "ovpn.ko: vermagic $$(modinfo -F vermagic $(TOP)/ovpn.ko)"
+
+probe-report: $(TOP)/backports/PROVENANCE
+	@kdir=$$($(TOP)/scripts/kernel-dir.sh '$(KERNEL_SRC)' '$(KVER)' '$(KERNEL)') && \
+	OVPN_FORCE_V4MAPPED_SHIM='$(OVPN_FORCE_V4MAPPED_SHIM)' \
+		$(TOP)/scripts/build.sh --allow-intree --quiet --report-only "$$kdir"
 
 install:
 	@$(TOP)/scripts/install.sh $(if $(INSTALL_MOD_PATH),--root $(INSTALL_MOD_PATH)) $(TOP)/ovpn.ko

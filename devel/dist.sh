@@ -12,8 +12,8 @@ Usage: dist.sh [--out DIR] [--version VERSION]
 
 Writes DIR/ovpn-backports-<version>.tar.xz (DIR default: dist/) and prints its
 path. <version> is PACKAGE_VERSION of backports/PROVENANCE (what modinfo shows).
-The tarball holds backports/ (module sources, version.h, PROVENANCE; not the
-selftests or netlink specs), compat/, Kbuild, Makefile, dkms.conf,
+The tarball holds backports/ (module sources, version.h, PROVENANCE),
+compat/, Kbuild, Makefile, dkms.conf,
 ovpn-dkms.spec, the scripts the build needs, README.md and COPYING.
 
 Reproducible: same input, same bytes. Every mtime is SOURCE_DATE_EPOCH, else
@@ -64,7 +64,6 @@ mkdir -p "$d"
 # generating, packaging, the test matrix) is not shipped.
 cp -a "$top/backports" "$top/compat" "$top/scripts" "$top/Kbuild" "$top/Makefile" \
 	"$top/README.md" "$top/COPYING" "$d/"
-rm -rf "$d/backports/tools" "$d/backports/Documentation"
 
 if [ "$version" != "$orig_version" ]; then
 	sed -i "s/^PACKAGE_VERSION=.*/PACKAGE_VERSION=$version/" "$d/backports/PROVENANCE"

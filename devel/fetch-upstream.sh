@@ -22,7 +22,8 @@ SOURCE (default: the pin in upstream.pin) is one of
 Copies drivers/net/ovpn, include/uapi/linux/ovpn.h, the ovpn selftests and what
 they use (kselftest helpers, tools/net/ynl, the netlink specs, the uapi headers
 ovpn-cli needs) into ${XDG_CACHE_HOME:-~/.cache}/ovpn-backports/upstream/ID/
-with a PROVENANCE file, and prints that directory.
+with a PROVENANCE file, and prints that directory. devel/gentree.sh makes
+backports/ from the module part; tests/vm/build-tools.sh takes the rest.
 USAGE
 }
 
@@ -38,6 +39,10 @@ source="${1:-pin}"
 
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/ovpn-backports"
 mkdir -p "$cache/upstream"
+# One fetch at a time: a second one waits and then finds the copy cached
+# (finish() replaces a copy that another run may be reading).
+exec 9>"$cache/upstream/.lock"
+flock 9
 
 # Paths taken from a kernel tree, relative to its top.
 PATHS=(

@@ -4,6 +4,13 @@ set -euo pipefail
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
+case "${1:-}" in
+-h|--help)
+	echo "Usage: tests/t-errors.sh [--can-fail]"
+	echo "Bad input gets a clear error. --can-fail: one case fed an input that is not"
+	echo "bad (a 5.10 tree for 'older than 5.4'): must print not ok and exit non-zero."
+	exit 0 ;;
+esac
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -19,8 +26,26 @@ expect_error() {
 	fi
 }
 
+# fake_tree DIR MAJOR MINOR RELEASE: a fake configured kernel tree of that version
+fake_tree() {
+	mkdir -p "$1/include/generated/uapi/linux"
+	touch "$1/Makefile"
+	echo 'CONFIG_NET=y' > "$1/.config"
+	echo "#define UTS_RELEASE \"$4\"" > "$1/include/generated/utsrelease.h"
+	echo "#define LINUX_VERSION_CODE $(($2 * 65536 + $3 * 256 + 255))" > "$1/include/generated/uapi/linux/version.h"
+}
+
 # The generated tree must exist for the build checks to get past it.
 [ -f "$TOP/backports/PROVENANCE" ] || make -s -C "$TOP" sources >/dev/null 2>&1
+
+if [ "${1:-}" = --can-fail ]; then
+	# The suite can fail (tests/t-canfail.sh): the "older than 5.4" case given
+	# a 5.10 tree, which is not too old: no such error, so "not ok".
+	fake_tree "$tmp/linux-5.10" 5 10 5.10.0-32-amd64
+	expect_error "kernel older than 5.4" "older than 5.4" make -s -C "$TOP" KERNEL_SRC="$tmp/linux-5.10"
+	tap_done
+	exit 0
+fi
 before=$(cd "$TOP" && find backports -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum)
 
 expect_error "no kernel tree" "no kernel tree at /nonexistent" \
@@ -29,30 +54,36 @@ expect_error "KVER without headers" "no kernel tree at /lib/modules/0.0.0-none/b
 	make -s -C "$TOP" KVER=0.0.0-none
 
 # A fake configured 4.19 tree.
-old="$tmp/linux-4.19"
-mkdir -p "$old/include/generated/uapi/linux"
-touch "$old/Makefile"
-echo 'CONFIG_NET=y' > "$old/.config"
-echo '#define UTS_RELEASE "4.19.0-27-amd64"' > "$old/include/generated/utsrelease.h"
-echo "#define LINUX_VERSION_CODE $((4 * 65536 + 19 * 256 + 255))" > "$old/include/generated/uapi/linux/version.h"
-expect_error "kernel older than 5.4" "older than 5.4" make -s -C "$TOP" KERNEL_SRC="$old"
+fake_tree "$tmp/linux-4.19" 4 19 4.19.0-27-amd64
+expect_error "kernel older than 5.4" "older than 5.4" make -s -C "$TOP" KERNEL_SRC="$tmp/linux-4.19"
 
 # A real 6.1 tree whose config lacks STREAM_PARSER and CRYPTO_CHACHA20POLY1305.
-k61=$("$TOP/devel/fetch-kernel.sh" debian-6.1)
 cfg="$tmp/k61"
-cp -as "$k61" "$cfg"
-rm "$cfg/.config"
-grep -vE '^CONFIG_(STREAM_PARSER|CRYPTO_CHACHA20POLY1305)=' "$k61/.config" > "$cfg/.config"
-expect_error "config lacks needed options (named)" \
-	"lacks what ovpn needs: .*CONFIG_STREAM_PARSER.*CONFIG_CRYPTO_CHACHA20POLY1305" \
-	make -s -C "$TOP" KERNEL_SRC="$cfg"
+k61_nocfg() {
+	local k61
+	k61=$("$TOP/devel/fetch-kernel.sh" debian-6.1) &&
+		cp -as "$k61" "$cfg" && rm "$cfg/.config" &&
+		grep -vE '^CONFIG_(STREAM_PARSER|CRYPTO_CHACHA20POLY1305)=' "$k61/.config" > "$cfg/.config"
+}
+check "a debian-6.1 tree whose .config lacks two options" k61_nocfg
+if passed; then
+	expect_error "config lacks needed options (named)" \
+		"lacks what ovpn needs: .*CONFIG_STREAM_PARSER.*CONFIG_CRYPTO_CHACHA20POLY1305" \
+		make -s -C "$TOP" KERNEL_SRC="$cfg"
+else
+	not_run "config lacks needed options (named)" "no debian-6.1 tree"
+fi
 
 # A kernel that ships ovpn itself: DKMS "skip" exit code 77 with the reason.
-k73=$("$TOP/devel/fetch-kernel.sh" debian-7.3)
-rc=0
-"$TOP/scripts/check-kernel.sh" "$k73" 2>"$tmp/err" || rc=$?
-[ "$rc" -eq 77 ] && grep -q "ships ovpn in-tree" "$tmp/err"
-tap $? "6.16+ kernel is refused with exit 77 and the reason"
+refused_77() {
+	local k73 rc=0
+	k73=$("$TOP/devel/fetch-kernel.sh" debian-7.3) || return 1
+	"$TOP/scripts/check-kernel.sh" "$k73" 2>"$tmp/err" || rc=$?
+	cat "$tmp/err"
+	echo "exit $rc"
+	[ "$rc" -eq 77 ] && grep -q "ships ovpn in-tree" "$tmp/err"
+}
+check "6.16+ kernel is refused with exit 77 and the reason" refused_77
 
 # Unreachable or wrong upstream refs; the generated tree stays as it was.
 expect_error "unreachable git upstream" "cannot reach ref 'v7.3.4' at https://git.invalid/linux.git" \
@@ -65,27 +96,42 @@ expect_error "kernel tree without ovpn" "has no drivers/net/ovpn" \
 	make -s -C "$TOP" sources UPSTREAM="$tmp/repo"
 expect_error "unknown upstream source" "unknown source" \
 	make -s -C "$TOP" sources UPSTREAM=/does/not/exist
-expect_error "Debian source without ovpn" "has no drivers/net/ovpn|does not hold the ovpn sources|no package" \
+# Debian's linux-source-6.1 exists (from the mirror or the cache) but has no
+# ovpn: the error must say so about its tarball, not that the package could
+# not be found or downloaded (an offline mirror fails here, and says why).
+expect_error "Debian source without ovpn" \
+	"linux-source-6\.1\.tar\.[a-z0-9]+ does not hold the ovpn sources" \
 	make -s -C "$TOP" sources UPSTREAM=debian:linux-source-6.1
 
-# A semantic patch that no longer matches: upstream where one patched file changed.
-pristine=$("$TOP/devel/fetch-upstream.sh" 2>/dev/null)
-first=$(sed -n 's/^\([0-9][^ ]*\.cocci\).*/\1/p' "$TOP/patches/series" | head -n1)
-if [ -n "$first" ]; then
-	file=$(sed -n 's|^// Files: *||p' "$TOP/patches/$first" | awk '{print $1}')
-	cp -a "$pristine" "$tmp/changed"
-	# An upstream that no longer has what the patch rewrites: an empty file.
-	: > "$tmp/changed/src/$file"
-	expect_error "semantic patch no longer applies (names patch and file)" \
-		"$first.*(no longer applies|failed).*${file##*/}|$first: .*${file##*/}" \
-		"$TOP/devel/gentree.sh" --out "$tmp/gen/backports" "$tmp/changed"
+# A semantic patch that no longer matches: an upstream where the construct a
+# patch undoes is present in a new place (a netdev_lock() outside
+# ovpn_peer_add(), which patches/0303 must not rewrite unchecked). gentree
+# stops naming the patch, the file and the line of that construct.
+# mutated_upstream: the pin with a netdev_lock() in ovpn_peer_keepalive_set()
+mutline=""
+mutated_upstream() {
+	local pristine f="$tmp/changed/src/drivers/net/ovpn/peer.c"
+	pristine=$("$TOP/devel/fetch-upstream.sh" 2>/dev/null) &&
+		cp -a "$pristine" "$tmp/changed" &&
+		sed -i '/^void ovpn_peer_keepalive_set(/,/^}/s/^\tmod_delayed_work(/\tnetdev_lock(peer->ovpn->dev);\n&/' "$f" &&
+		mutline=$(grep -n 'netdev_lock(peer->ovpn->dev);' "$f" | cut -d: -f1) && [ -n "$mutline" ]
+}
+nothing_half_written() {
 	[ ! -e "$tmp/gen/backports" ] && [ -z "$(find "$tmp/gen" -name '.gentree.*')" ]
-	tap $? "failed transform leaves nothing half-written"
+}
+check "mutated upstream: netdev_lock() in ovpn_peer_keepalive_set()" mutated_upstream
+if passed; then
+	expect_error "construct in a new place stops gentree (one line: patch, file, line)" \
+		"^gentree: 0303-netdev-lock.cocci: drivers/net/ovpn/peer.c:$mutline: netdev_lock\\(peer->ovpn->dev\\); is the construct" \
+		"$TOP/devel/gentree.sh" --out "$tmp/gen/backports" "$tmp/changed"
+	check "the error is one line" test "$(grep -c . "$tmp/err")" -eq 1
+	check "failed transform leaves nothing half-written" nothing_half_written
 else
-	tap 1 "semantic patch no longer applies: patches/series has no semantic patch"
+	not_run "construct in a new place stops gentree (one line: patch, file, line)" "no mutated upstream"
+	not_run "the error is one line" "no mutated upstream"
+	not_run "failed transform leaves nothing half-written" "no mutated upstream"
 fi
 
 after=$(cd "$TOP" && find backports -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum)
-[ "$before" = "$after" ]
-tap $? "backports/ untouched by every failed run"
+check "backports/ untouched by every failed run" test "$before" = "$after"
 tap_done
