@@ -38,8 +38,10 @@
 #define OVPN_UBUNTU_ABI 0
 #endif
 
-#if LINUX_VERSION_IS_LESS(5, 4, 0)
-#error "ovpn-backports supports Linux 5.4 and later"
+/* The oldest supported kernel: scripts/kernel-range.conf, passed by Kbuild. */
+#if defined(OVPN_KERNEL_MIN_MAJOR) && \
+	LINUX_VERSION_IS_LESS(OVPN_KERNEL_MIN_MAJOR, OVPN_KERNEL_MIN_MINOR, 0)
+#error "ovpn-backports: this kernel is older than the oldest supported (scripts/kernel-range.conf)"
 #endif
 
 #endif /* _OVPN_COMPAT_H */

@@ -12,10 +12,10 @@ usage() {
 	cat <<'USAGE'
 Usage: build.sh [--allow-intree] [--quiet] [--tree DIR] [--copy-to FILE] KERNEL_DIR [OUTDIR]
 
-Checks KERNEL_DIR (scripts/check-kernel.sh), copies Kbuild, compat/ and
-backports/ into OUTDIR (default build/<kernel release>), runs kbuild there
-and verifies ovpn.ko: vermagic of the target kernel, a version line, no
-undefined symbols at modpost. Prints one summary line:
+Checks KERNEL_DIR (scripts/check-kernel.sh), copies Kbuild, compat/,
+scripts/kernel-range.conf and backports/ into OUTDIR (default
+build/<kernel release>), runs kbuild there and verifies ovpn.ko: vermagic of
+the target kernel, a version line, no undefined symbols at modpost. Prints one summary line:
   <release> built=yes|no warnings=N undefined=N ko=PATH
 and exits non-zero when the module was not built or is not sound.
 --copy-to FILE copies the verified module to FILE.
@@ -55,6 +55,8 @@ out=$(cd "$out" && pwd)
 rm -rf "$out/src"
 mkdir -p "$out/src"
 cp -a "$top/Kbuild" "$top/compat" "$out/src/"
+mkdir -p "$out/src/scripts"
+cp -a "$top/scripts/kernel-range.conf" "$out/src/scripts/"
 cp -a "$tree" "$out/src/backports"
 rm -rf "$out/src/backports/tools" "$out/src/backports/Documentation"
 
