@@ -7,7 +7,9 @@ CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/ovpn-backports"
 _tap_n=0
 _tap_fail=0
 
-# ok COND_STATUS NAME: report a test from the status of the previous command
+# tap STATUS NAME: one test point from a status already computed (0 = ok).
+# Never "cmd; tap $? NAME": under set -e a failing cmd ends the script before
+# tap runs (t-lint.sh refuses that form); use check NAME CMD... instead.
 tap() {
 	local status="$1"; shift
 	_tap_n=$((_tap_n + 1))
@@ -35,6 +37,32 @@ check() {
 	rm -f "$log"
 	CHECK_RC=$rc
 	return 0
+}
+
+# passed: true when the last check passed (for points that need its result)
+passed() { [ "$CHECK_RC" -eq 0 ]; }
+
+# require NAME CMD...: a check that everything after it needs (e.g. the
+# release tarball): on failure print "not ok NAME" and stop the suite with
+# "Bail out!" and a non-zero exit, instead of reporting each later point as
+# a consequence of it.
+require() {
+	check "$@"
+	passed && return 0
+	echo "Bail out! $1: failed, the tests after it need it"
+	echo "1..$_tap_n"
+	exit 1
+}
+
+# not_run NAME REASON: a point that cannot run because what it needs failed
+# (shown as a failure, never dropped: the plan stays the same).
+not_run() { tap 1 "$1 (not run: $2)"; }
+
+# skip NAME REASON: a point that legitimately does not apply here (TAP SKIP:
+# counts as passed, and tests/run.sh counts it as skipped).
+skip() {
+	_tap_n=$((_tap_n + 1))
+	echo "ok $_tap_n - $1 # SKIP $2"
 }
 
 # run_ok NAME CMD...: the command must succeed

@@ -1,18 +1,114 @@
 #!/usr/bin/env bash
-# Lint every shell script of the project with shellcheck; check --help works.
+# Lint every shell script of the project with shellcheck; check --help works;
+# test points are written so that they cannot be lost (see tap_form_lint).
 set -euo pipefail
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-mapfile -t scripts < <(cd "$TOP" && git ls-files 2>/dev/null | while read -r f; do
-	case "$f" in *.sh) echo "$f" ;; *) head -c 40 "$f" 2>/dev/null | grep -qE '^#!.*bash' && echo "$f" ;; esac
-done | sort -u)
-[ ${#scripts[@]} -gt 0 ] || mapfile -t scripts < <(cd "$TOP" && find scripts tests .ci -name '*.sh' -o -name run | sort)
+case "${1:-}" in
+-h|--help)
+	cat <<'USAGE'
+Usage: tests/t-lint.sh [FILE...]
+
+Lints the shell scripts of the project (default: every tracked one; or the
+FILEs given, relative to the top or absolute): shellcheck -S warning, --help
+of each script under scripts/ and devel/, and the test-point rule: no tap
+of the previous command's status (a failing command ends a set -e script
+before tap reports it: use check NAME CMD...), no point behind && or || (it
+is dropped when the left side decides). Prints TAP.
+USAGE
+	exit 0
+	;;
+esac
+
+# tap_form_lint FILE...: print FILE:LINE: REASON for every test point written
+# in a form that can be lost, and fail if there is one. Comment lines are not
+# looked at. Forbidden:
+#   cmd; tap $? NAME      and   cmd <newline> tap $? NAME  (any "tap $?")
+#   X && check|tap|...    and   X || check|...   (also with the && ending the
+#                                                 previous line)
+# Allowed: "X || tap 1 NAME" (a point that only exists to report a failure).
+tap_form_lint() {
+	awk '
+	function flag(why) { printf "%s:%d: %s\n", FILENAME, FNR, why; bad = 1 }
+	FNR == 1 { prev = "" }
+	/^[[:space:]]*#/ { next }
+	{
+		line = $0
+		if (line ~ /(^|[^[:alnum:]_])tap[[:space:]]+"?\$\?/)
+			flag("\"tap" " $?\" after a command: use check NAME CMD... (or if CMD; then ...)")
+		if (line ~ /&&[[:space:]]*(tap|check|run_ok|require|not_run|skip|expect_[[:alnum:]_]+|check_[[:alnum:]_]+)([[:space:]]|$)/)
+			flag("a test point behind &&: it is dropped when the left side fails")
+		if (line ~ /\|\|[[:space:]]*(check|run_ok|require|skip|expect_[[:alnum:]_]+|check_[[:alnum:]_]+)([[:space:]]|$)/)
+			flag("a test point behind ||: it is dropped when the left side succeeds")
+		if (line ~ /^[[:space:]]*(tap|check|run_ok|require|not_run|skip|expect_[[:alnum:]_]+|check_[[:alnum:]_]+)([[:space:]]|$)/ &&
+		    prev ~ /(&&|\|\|)[[:space:]\\]*$/ &&
+		    !(prev ~ /\|\|[[:space:]\\]*$/ && line ~ /^[[:space:]]*(tap[[:space:]]+1|not_run)([[:space:]]|$)/))
+			flag("a test point continuing a && / || chain: it is dropped when the chain stops before it")
+		prev = line
+	}
+	END { exit bad }
+	' "$@"
+}
+
+# The rule itself can fail: a sample with each old form, and one with the new.
+# (built from pieces, so that this file does not contain the forms it forbids)
+selftest_bad() {
+	local f="$1" T=tap C=check
+	printf '%s\n' \
+		"false; $T \$? \"one\"" \
+		"false" "$T \$? \"two\"" \
+		"grep -q x f" "	$T \"\$?\" \"three\"" \
+		"[ -f X ] && $C \"four\" true" \
+		"[ -f X ] && $T 0 \"five\"" \
+		"[ -f X ] ||" "	$C \"six\" true" \
+		"[ -f X ] &&" "	check_matrix seven" > "$f"
+}
+selftest_good() {
+	local f="$1" T=tap C=check
+	printf '%s\n' \
+		"$C \"one\" false" \
+		"if false; then $T 0 \"two\"; else $T 1 \"two\"; fi" \
+		"[ \"\$rc\" -eq 0 ] || $T 1 \"three: exited \$rc\"" \
+		"# a comment may say: cmd; $T \$? name" \
+		"$T \"\$ok\" \"four\"" > "$f"
+}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+lint_catches_all() {
+	local out n
+	selftest_bad "$tmp/bad.sh"
+	out=$(tap_form_lint "$tmp/bad.sh") && { echo "the rule passed the bad sample"; return 1; }
+	echo "$out"
+	n=$(grep -c . <<< "$out")
+	[ "$n" -eq 7 ] || { echo "flagged $n lines, want 7 (one per old form)"; return 1; }
+}
+lint_passes_good() {
+	selftest_good "$tmp/good.sh"
+	tap_form_lint "$tmp/good.sh"
+}
+
+if [ $# -gt 0 ]; then
+	scripts=()
+	for f in "$@"; do
+		case "$f" in /*) scripts+=("$f") ;; *) scripts+=("$TOP/$f") ;; esac
+	done
+else
+	mapfile -t rel < <(cd "$TOP" && git ls-files 2>/dev/null | while read -r f; do
+		case "$f" in *.sh) echo "$f" ;; *) head -c 40 "$f" 2>/dev/null | grep -qE '^#!.*bash' && echo "$f" ;; esac
+	done | sort -u)
+	[ ${#rel[@]} -gt 0 ] || mapfile -t rel < <(cd "$TOP" && find scripts devel tests .ci -name '*.sh' -o -name run | sort)
+	scripts=("${rel[@]/#/$TOP/}")
+fi
 for f in "${scripts[@]}"; do
-	run_ok "shellcheck $f" shellcheck -x -P "$TOP" -S warning "$TOP/$f"
+	run_ok "shellcheck ${f#"$TOP"/}" shellcheck -x -P "$TOP" -S warning "$f"
 done
 for f in "${scripts[@]}"; do
-	case "$f" in scripts/*.sh|devel/*.sh) ;; *) continue ;; esac
+	case "${f#"$TOP"/}" in scripts/*.sh|devel/*.sh) ;; *) continue ;; esac
 	grep -q 'kernels.sh\|kernel-tree.sh\|lib.sh' <<< "$f" && continue
-	run_ok "$f --help" "$TOP/$f" --help
+	run_ok "${f#"$TOP"/} --help" "$f" --help
 done
+check "test points cannot be lost: no 'tap \$?', no point behind && or ||" tap_form_lint "${scripts[@]}"
+check "the test-point rule flags each old form in a sample (self-test)" lint_catches_all
+check "the test-point rule accepts check, if/else, '|| tap 1' and comments (self-test)" lint_passes_good
 tap_done

@@ -111,19 +111,29 @@ next="$version.1"
 diag "version $version, upgrade to $next"
 
 # --- the release tarball ---------------------------------------------------
+# (each point is a function run by check: a failing step prints "not ok NAME"
+# with its output; the release tarball is what every later point needs)
 unset SOURCE_DATE_EPOCH
-tb1=$(make -s -C "$TOP" dist | tail -n1)
-mkdir -p "$tmp/d1"
-cp "$tb1" "$tmp/d1/"
-tb1="$tmp/d1/$(basename "$tb1")"
-sleep 1
-tb2=$(make -s -C "$TOP" dist | tail -n1)
-cmp -s "$tb1" "$tb2"
-tap $? "make dist twice gives byte-identical tarballs ($(basename "$tb1"), $(sha256sum < "$tb1" | cut -c1-16))"
-SOURCE_DATE_EPOCH=1700000000 "$TOP/devel/dist.sh" --out "$tmp/d3" >/dev/null
-[ "$(tar -tvf "$tmp/d3/$(basename "$tb1")" --full-time | awk '{print $2, $4, $5}' | sort -u)" = \
-  "0/0 $(date -u -d @1700000000 '+%Y-%m-%d %H:%M:%S')" ]
-tap $? "tarball members are owned by 0/0 and dated SOURCE_DATE_EPOCH"
+tb1="" tb2=""
+# dist_once: make dist; a copy of the tarball in $tmp/d1 (tb1)
+dist_once() {
+	local t
+	t=$(make -s -C "$TOP" dist | tail -n1) && [ -f "$t" ] && mkdir -p "$tmp/d1" && cp "$t" "$tmp/d1/" &&
+		tb1="$tmp/d1/$(basename "$t")"
+}
+dist_again() { sleep 1 && tb2=$(make -s -C "$TOP" dist | tail -n1) && cmp "$tb1" "$tb2"; }
+require "make dist makes the release tarball" dist_once
+check "make dist twice gives byte-identical tarballs ($(basename "$tb1"), $(sha256sum < "$tb1" | cut -c1-16))" \
+	dist_again
+# epoch_dated: members owned by 0/0 and dated SOURCE_DATE_EPOCH
+epoch_dated() {
+	local got
+	SOURCE_DATE_EPOCH=1700000000 "$TOP/devel/dist.sh" --out "$tmp/d3" >/dev/null &&
+		got=$(tar -tvf "$tmp/d3/$(basename "$tb1")" --full-time | awk '{print $2, $4, $5}' | sort -u) &&
+		echo "owner and dates: $got" &&
+		[ "$got" = "0/0 $(date -u -d @1700000000 '+%Y-%m-%d %H:%M:%S')" ]
+}
+check "tarball members are owned by 0/0 and dated SOURCE_DATE_EPOCH" epoch_dated
 
 list=$(tar -tf "$tb1" | sed 's|^[^/]*/||')
 ok=0
@@ -136,13 +146,16 @@ done
 tap $ok "tarball holds the generated tree, compat/, kbuild files, dkms.conf, spec, scripts, README, COPYING; no selftests"
 
 mkdir -p "$tmp/src"
-tar -C "$tmp/src" -xf "$tb1"
 srcdir="$tmp/src/$(basename "$tb1" .tar.xz)"
-grep -qx "PACKAGE_VERSION=\"$version\"" "$srcdir/dkms.conf" &&
-	grep -qx 'BUILD_EXCLUSIVE_KERNEL_MIN="5.4"' "$srcdir/dkms.conf" &&
-	grep -qx 'BUILD_EXCLUSIVE_KERNEL_MAX="6.15.999"' "$srcdir/dkms.conf" &&
-	grep -q "OVPN_BACKPORTS_VERSION \"$version " "$srcdir/backports/version.h"
-tap $? "dkms.conf and version.h carry version $version, DKMS range 5.4 to 6.15.999"
+require "the release tarball unpacks" tar -C "$tmp/src" -xf "$tb1"
+# versions_ok: dkms.conf and version.h carry the version and the DKMS range
+versions_ok() {
+	grep -qx "PACKAGE_VERSION=\"$version\"" "$srcdir/dkms.conf" &&
+		grep -qx 'BUILD_EXCLUSIVE_KERNEL_MIN="5.4"' "$srcdir/dkms.conf" &&
+		grep -qx 'BUILD_EXCLUSIVE_KERNEL_MAX="6.15.999"' "$srcdir/dkms.conf" &&
+		grep -q "OVPN_BACKPORTS_VERSION \"$version " "$srcdir/backports/version.h"
+}
+check "dkms.conf and version.h carry version $version, DKMS range 5.4 to 6.15.999" versions_ok
 
 # dkms.conf's regex (for DKMS < 3.1) must agree with MIN/MAX.
 ok=0
@@ -158,180 +171,235 @@ done
 tap $ok "dkms.conf BUILD_EXCLUSIVE_KERNEL takes 5.4 to 6.15 and refuses 6.16+ and <5.4"
 
 # Built from the tarball alone: spatch must not be run, plain make KERNEL_SRC=.
-k61=$("$TOP/devel/fetch-kernel.sh" debian-6.1)
-mkdir -p "$tmp/nococci"
-printf '#!/bin/sh\necho "spatch must not run" >&2\ntouch %s/spatch-ran\nexit 1\n' "$tmp" > "$tmp/nococci/spatch"
-chmod +x "$tmp/nococci/spatch"
-out=$(PATH="$tmp/nococci:$PATH" JOBS=2 make -C "$srcdir" KERNEL_SRC="$k61" 2>&1) && rc=0 || rc=$?
-[ "$rc" -eq 0 ] && [ ! -e "$tmp/spatch-ran" ] && [ -f "$srcdir/ovpn.ko" ] &&
+k61=""
+# build_without_spatch: plain make KERNEL_SRC=<debian-6.1> in the unpacked tarball, spatch a trap
+build_without_spatch() {
+	local out rc=0
+	k61=$("$TOP/devel/fetch-kernel.sh" debian-6.1) || return 1
+	mkdir -p "$tmp/nococci"
+	printf '#!/bin/sh\necho "spatch must not run" >&2\ntouch %s/spatch-ran\nexit 1\n' "$tmp" > "$tmp/nococci/spatch"
+	chmod +x "$tmp/nococci/spatch"
+	out=$(PATH="$tmp/nococci:$PATH" JOBS=2 make -C "$srcdir" KERNEL_SRC="$k61" 2>&1) || rc=$?
+	[ "$rc" -eq 0 ] || { echo "$out" | tail -n 8; return 1; }
+	[ ! -e "$tmp/spatch-ran" ] || { echo "spatch ran"; return 1; }
+	[ -f "$srcdir/ovpn.ko" ] || { echo "no ovpn.ko"; return 1; }
 	case "$(modinfo -F vermagic "$srcdir/ovpn.ko")" in 6.1.0-56-amd64\ *) true ;; *) false ;; esac
-tap $? "the tarball, without coccinelle, builds with plain make KERNEL_SRC=<debian-6.1>"
-[ "$rc" -eq 0 ] || echo "$out" | tail -n 8 | sed 's/^/#   /'
+}
+check "the tarball, without coccinelle, builds with plain make KERNEL_SRC=<debian-6.1>" build_without_spatch
 
 # --- .deb and .rpm, and their linters ---------------------------------------
-deb_out=$("$TOP/devel/mkpkg.sh" --out "$tmp/pkg" deb "$tb1" 2>&1) && rc=0 || rc=$?
 deb="$tmp/pkg/ovpn-dkms_${version}-1_all.deb"
-[ "$rc" -eq 0 ] && [ -f "$deb" ]
-tap $? "make deb builds ovpn-dkms_${version}-1_all.deb from the release tarball"
-[ "$rc" -eq 0 ] || echo "$deb_out" | tail -n 10 | sed 's/^/#   /'
-changes=$(find "$tmp/pkg" -name "ovpn-backports_${version}-1_*.changes" | head -n1)
-# (outputs captured first: grep -q on a pipe would kill the writer under pipefail)
-info=$(dpkg-deb -I "$deb" 2>&1 || true)
-control=$(tar -xOf "$(find "$tmp/pkg" -name '*.debian.tar.xz' | head -n1)" debian/control 2>&1 || true)
-contents=$(dpkg-deb -c "$deb" 2>&1 || true)
-grep -qE '^ Depends:.*\bdkms\b' <<< "$info" &&
-	grep -qx 'Testsuite: autopkgtest-pkg-dkms' <<< "$control" &&
-	grep -qx 'Build-Depends: .*dh-sequence-dkms.*' <<< "$control" &&
-	grep -q " ./usr/src/ovpn-$version/dkms.conf$" <<< "$contents"
-tap $? ".deb depends on dkms, ships /usr/src/ovpn-$version/dkms.conf; source uses dh-sequence-dkms, declares autopkgtest-pkg-dkms"
-lint=$(lintian --fail-on error,warning "$changes" 2>&1) && rc=0 || rc=$?
-[ "$rc" -eq 0 ] && ! grep -qE '^[EW]: ' <<< "$lint"
-tap $? "lintian: no errors or warnings (source and binary)"
+rpm="$tmp/pkg/ovpn-dkms-${version}-1.noarch.rpm"
+# mkpkg KIND FILE: devel/mkpkg.sh builds FILE from the release tarball
+mkpkg() {
+	local out
+	out=$("$TOP/devel/mkpkg.sh" --out "$tmp/pkg" "$1" "$tb1" 2>&1) || { echo "$out" | tail -n 10; return 1; }
+	[ -f "$2" ] || { echo "mkpkg.sh made no $2"; return 1; }
+}
+check "make deb builds ovpn-dkms_${version}-1_all.deb from the release tarball" mkpkg deb "$deb"
+changes=$(find "$tmp/pkg" -name "ovpn-backports_${version}-1_*.changes" 2>/dev/null | head -n1)
+# deb_metadata: Depends, Testsuite, Build-Depends, /usr/src contents
+deb_metadata() {
+	local info control contents
+	# (outputs captured first: grep -q on a pipe would kill the writer under pipefail)
+	info=$(dpkg-deb -I "$deb" 2>&1 || true)
+	control=$(tar -xOf "$(find "$tmp/pkg" -name '*.debian.tar.xz' | head -n1)" debian/control 2>&1 || true)
+	contents=$(dpkg-deb -c "$deb" 2>&1 || true)
+	grep -qE '^ Depends:.*\bdkms\b' <<< "$info" &&
+		grep -qx 'Testsuite: autopkgtest-pkg-dkms' <<< "$control" &&
+		grep -qx 'Build-Depends: .*dh-sequence-dkms.*' <<< "$control" &&
+		grep -q " ./usr/src/ovpn-$version/dkms.conf$" <<< "$contents"
+}
+check ".deb depends on dkms, ships /usr/src/ovpn-$version/dkms.conf; source uses dh-sequence-dkms, declares autopkgtest-pkg-dkms" \
+	deb_metadata
+lint=""
+lintian_clean() {
+	local rc=0
+	[ -n "$changes" ] || { echo "no .changes file"; return 1; }
+	lint=$(lintian --fail-on error,warning "$changes" 2>&1) || rc=$?
+	[ "$rc" -eq 0 ] && ! grep -qE '^[EW]: ' <<< "$lint"
+}
+check "lintian: no errors or warnings (source and binary)" lintian_clean
 grep -E '^[EWI]: ' <<< "$lint" | sed 's/^/#   /' || true
 
-rpm_out=$("$TOP/devel/mkpkg.sh" --out "$tmp/pkg" rpm "$tb1" 2>&1) && rc=0 || rc=$?
-rpm="$tmp/pkg/ovpn-dkms-${version}-1.noarch.rpm"
-[ "$rc" -eq 0 ] && [ -f "$rpm" ]
-tap $? "make rpm builds ovpn-dkms-${version}-1.noarch.rpm from the release tarball"
-[ "$rc" -eq 0 ] || echo "$rpm_out" | tail -n 10 | sed 's/^/#   /'
-scripts=$(rpm -qp --scripts "$rpm" 2>/dev/null)
-requires=$(rpm -qpR "$rpm" 2>/dev/null || true)
-files=$(rpm -qlp "$rpm" 2>/dev/null || true)
-grep -qx dkms <<< "$requires" &&
-	sed -n '/^postinstall/,/^preuninstall/p' <<< "$scripts" | grep -q 'dkms add' &&
-	sed -n '/^postinstall/,/^preuninstall/p' <<< "$scripts" | grep -q 'dkms build' &&
-	sed -n '/^postinstall/,/^preuninstall/p' <<< "$scripts" | grep -q 'dkms install' &&
-	sed -n '/^preuninstall/,$p' <<< "$scripts" | grep -q 'dkms remove' &&
-	grep -qx "/usr/src/ovpn-$version/dkms.conf" <<< "$files"
-tap $? ".rpm requires dkms, %post runs dkms add/build/install, %preun dkms remove"
-tar -C "$tmp" -xf "$tb1" "$(basename "$tb1" .tar.xz)/ovpn-dkms.spec"
-lint=$(rpmlint -r "$TOP/rpm/ovpn-dkms.rpmlintrc" "$rpm" "$tmp/$(basename "$tb1" .tar.xz)/ovpn-dkms.spec" 2>&1) && rc=0 || rc=$?
-[ "$rc" -eq 0 ] && grep -q ' 0 errors, 0 warnings' <<< "$lint"
-tap $? "rpmlint: no errors or warnings (rpm and spec)"
+check "make rpm builds ovpn-dkms-${version}-1.noarch.rpm from the release tarball" mkpkg rpm "$rpm"
+# rpm_metadata: Requires dkms, %post dkms add/build/install, %preun dkms remove, files
+rpm_metadata() {
+	local scripts requires files
+	scripts=$(rpm -qp --scripts "$rpm" 2>/dev/null) || return 1
+	requires=$(rpm -qpR "$rpm" 2>/dev/null || true)
+	files=$(rpm -qlp "$rpm" 2>/dev/null || true)
+	grep -qx dkms <<< "$requires" &&
+		sed -n '/^postinstall/,/^preuninstall/p' <<< "$scripts" | grep -q 'dkms add' &&
+		sed -n '/^postinstall/,/^preuninstall/p' <<< "$scripts" | grep -q 'dkms build' &&
+		sed -n '/^postinstall/,/^preuninstall/p' <<< "$scripts" | grep -q 'dkms install' &&
+		sed -n '/^preuninstall/,$p' <<< "$scripts" | grep -q 'dkms remove' &&
+		grep -qx "/usr/src/ovpn-$version/dkms.conf" <<< "$files"
+}
+check ".rpm requires dkms, %post runs dkms add/build/install, %preun dkms remove" rpm_metadata
+lint=""
+rpmlint_clean() {
+	local rc=0 spec
+	spec="$(basename "$tb1" .tar.xz)/ovpn-dkms.spec"
+	tar -C "$tmp" -xf "$tb1" "$spec" || return 1
+	lint=$(rpmlint -r "$TOP/rpm/ovpn-dkms.rpmlintrc" "$rpm" "$tmp/$spec" 2>&1) || rc=$?
+	[ "$rc" -eq 0 ] && grep -q ' 0 errors, 0 warnings' <<< "$lint"
+}
+check "rpmlint: no errors or warnings (rpm and spec)" rpmlint_clean
 grep -E ': [EW]: ' <<< "$lint" | sed 's/^/#   /' || true
 
 # The next version, for the upgrade tests.
-tbn=$("$TOP/devel/dist.sh" --out "$tmp/dn" --version "$next")
-"$TOP/devel/mkpkg.sh" --out "$tmp/pkgn" deb "$tbn" >/dev/null 2>&1
-debn="$tmp/pkgn/ovpn-dkms_${next}-1_all.deb"
-[ -f "$debn" ]
-tap $? "a second package of version $next builds"
+tbn="" debn="$tmp/pkgn/ovpn-dkms_${next}-1_all.deb"
+next_package() {
+	tbn=$("$TOP/devel/dist.sh" --out "$tmp/dn" --version "$next") &&
+		"$TOP/devel/mkpkg.sh" --out "$tmp/pkgn" deb "$tbn" >/dev/null 2>&1 &&
+		[ -f "$debn" ]
+}
+check "a second package of version $next builds" next_package
 
 # --- a 6.16+ kernel: skipped with the reason, in-tree ovpn untouched --------
-k73=$("$TOP/devel/fetch-kernel.sh" debian-7.3)
-mkdir_mod "$k73_rel"
-ln -sfn "$k73" "/lib/modules/$k73_rel/build"
-# The kernel's own ovpn.ko (from its modules package), to check it stays as it is.
+k73=""
 intree_dir="/lib/modules/$k73_rel/kernel/drivers/net/ovpn"
-if modpkg=$("$TOP/devel/apt-fetch.sh" "linux-modules-$k73_rel" 2>/dev/null); then
-	mkdir -p "$intree_dir"
-	dpkg-deb --fsys-tarfile "$modpkg" |
-		tar -xO "./usr/lib/modules/$k73_rel/kernel/drivers/net/ovpn/ovpn.ko.xz" > "$intree_dir/ovpn.ko.xz" || true
-	intree_ko="$intree_dir/ovpn.ko.xz"
-	intree_sum=$(sha256sum "$intree_ko" | cut -d' ' -f1)
-fi
-out=$(dpkg -i "$deb" 2>&1) && rc=0 || rc=$?
-[ "$rc" -eq 0 ] && grep -q "kernel $k73_rel is skipped: Linux 6.16 and later ship ovpn in-tree" <<< "$out"
-tap $? "7.3: the package installs and says the kernel is skipped because it ships ovpn in-tree"
-[ "$rc" -eq 0 ] || echo "$out" | tail -n 10 | sed 's/^/#   /'
+# k73_headers: the 7.3 tree as /lib/modules/REL/build, its in-tree ovpn.ko beside it
+k73_headers() {
+	local modpkg
+	k73=$("$TOP/devel/fetch-kernel.sh" debian-7.3) || return 1
+	mkdir_mod "$k73_rel"
+	ln -sfn "$k73" "/lib/modules/$k73_rel/build" || return 1
+	# The kernel's own ovpn.ko (from its modules package), to check it stays as it is.
+	if modpkg=$("$TOP/devel/apt-fetch.sh" "linux-modules-$k73_rel" 2>/dev/null); then
+		mkdir -p "$intree_dir"
+		dpkg-deb --fsys-tarfile "$modpkg" |
+			tar -xO "./usr/lib/modules/$k73_rel/kernel/drivers/net/ovpn/ovpn.ko.xz" > "$intree_dir/ovpn.ko.xz" || true
+		intree_ko="$intree_dir/ovpn.ko.xz"
+		intree_sum=$(sha256sum "$intree_ko" | cut -d' ' -f1)
+	fi
+}
+check "7.3: its headers as /lib/modules/$k73_rel/build" k73_headers
+[ -n "$intree_ko" ] || diag "linux-modules-$k73_rel not available: its in-tree ovpn.ko is not compared"
+# install_skips_73: dpkg -i says the 7.3 kernel is skipped and why
+install_skips_73() {
+	local out
+	out=$(dpkg -i "$deb" 2>&1) || { echo "$out" | tail -n 10; return 1; }
+	grep -q "kernel $k73_rel is skipped: Linux 6.16 and later ship ovpn in-tree" <<< "$out" ||
+		{ echo "$out" | tail -n 10; return 1; }
+}
+check "7.3: the package installs and says the kernel is skipped because it ships ovpn in-tree" install_skips_73
 rc=0
 dkms build -m ovpn -v "$version" -k "$k73_rel" >/dev/null 2>&1 || rc=$?
-[ "$rc" -eq 77 ]
-tap $? "7.3: dkms build exits 77 (skip) for $k73_rel (exit $rc)"
-[ -z "$(find "/lib/modules/$k73_rel" -path '*/updates/*' -name 'ovpn.ko*')" ] &&
-	{ [ -z "$intree_ko" ] || [ "$(sha256sum "$intree_ko" | cut -d' ' -f1)" = "$intree_sum" ]; }
-tap $? "7.3: no ovpn.ko from us under /lib/modules/$k73_rel; its in-tree ovpn.ko is untouched"
+check "7.3: dkms build exits 77 (skip) for $k73_rel (exit $rc)" test "$rc" -eq 77
+# no_ko_73: no ovpn.ko of ours for 7.3, and its own one unchanged
+no_ko_73() {
+	[ -z "$(find "/lib/modules/$k73_rel" -path '*/updates/*' -name 'ovpn.ko*')" ] &&
+		{ [ -z "$intree_ko" ] || [ "$(sha256sum "$intree_ko" | cut -d' ' -f1)" = "$intree_sum" ]; }
+}
+check "7.3: no ovpn.ko from us under /lib/modules/$k73_rel; its in-tree ovpn.ko is untouched" no_ko_73
 
 # --- a kernel whose config lacks an option: the build fails, naming it ------
 nocfg="$tmp/nocfg"
-cp -as "$k61" "$nocfg"
-rm "$nocfg/.config"
-grep -vE '^CONFIG_STREAM_PARSER=' "$k61/.config" > "$nocfg/.config"
-mkdir_mod "$nocfg_rel"
-ln -sfn "$nocfg" "/lib/modules/$nocfg_rel/build"
-out=$(dkms build -m ovpn -v "$version" -k "$nocfg_rel" 2>&1) && rc=0 || rc=$?
-log="/var/lib/dkms/ovpn/$version/build/make.log"
-[ "$rc" -ne 0 ] && [ "$rc" -ne 77 ] && grep -q 'make.log' <<< "$out" &&
-	grep -q "lacks what ovpn needs: CONFIG_STREAM_PARSER" "$log"
-tap $? "a kernel without CONFIG_STREAM_PARSER: dkms build fails (exit $rc) and make.log names the option"
-grep -h 'lacks' "$log" 2>/dev/null | sed 's/^/#   /' || true
+# nocfg_fails: dkms build on a 6.1 tree without CONFIG_STREAM_PARSER fails, make.log says so
+nocfg_fails() {
+	local out rc=0 log="/var/lib/dkms/ovpn/$version/build/make.log"
+	[ -n "$k61" ] || k61=$("$TOP/devel/fetch-kernel.sh" debian-6.1) || return 1
+	{ cp -as "$k61" "$nocfg" && rm "$nocfg/.config" &&
+		grep -vE '^CONFIG_STREAM_PARSER=' "$k61/.config" > "$nocfg/.config"; } || return 1
+	mkdir_mod "$nocfg_rel"
+	ln -sfn "$nocfg" "/lib/modules/$nocfg_rel/build" || return 1
+	out=$(dkms build -m ovpn -v "$version" -k "$nocfg_rel" 2>&1) || rc=$?
+	echo "dkms build exit $rc; make.log:"
+	grep -h 'lacks' "$log" 2>/dev/null
+	[ "$rc" -ne 0 ] && [ "$rc" -ne 77 ] && grep -q 'make.log' <<< "$out" &&
+		grep -q "lacks what ovpn needs: CONFIG_STREAM_PARSER" "$log"
+}
+check "a kernel without CONFIG_STREAM_PARSER: dkms build fails and make.log names the option" nocfg_fails
 rm -rf "/lib/modules/$nocfg_rel"
 
-out=$(apt-get remove --purge -y ovpn-dkms 2>&1) && rc=0 || rc=$?
-[ "$rc" -eq 0 ] && no_trace
-tap $? "7.3: apt-get remove --purge ovpn-dkms leaves no trace"
+# purged: apt-get remove --purge ovpn-dkms succeeds and leaves no trace
+purged() {
+	local out
+	out=$(apt-get remove --purge -y ovpn-dkms 2>&1) || { echo "$out" | tail -n 10; return 1; }
+	no_trace
+}
+check "7.3: apt-get remove --purge ovpn-dkms leaves no trace" purged
 
 # --- real Debian 6.1 and 6.12 headers, installed with dpkg ------------------
-hdr_debs=()
 kernels=()
 for alias in debian-6.1 debian-6.12; do
 	kernel_info "$alias"
 	kernels+=("$KABI")
-	for p in "${KHDR_PKGS[@]}"; do
-		installed "$p" && continue
-		hdr_debs+=("$("$TOP/devel/apt-fetch.sh" "$p")")
-		installed_pkgs=("$p" "${installed_pkgs[@]}")
-	done
 done
-# The 6.12 headers depend on the kernel image: a stub package stands in for it
-# (an image cannot be installed in a container and is not needed to build).
-stub=linux-image-6.12.95+deb12-amd64-unsigned
-if ! installed "$stub" && ! installed linux-image-6.12.95+deb12-amd64; then
-	mkdir -p "$tmp/stub/DEBIAN"
-	cat > "$tmp/stub/DEBIAN/control" <<EOF
-Package: $stub
-Version: 6.12.95-1~bpo12+1
-Architecture: amd64
-Maintainer: ovpn-backports tests <tests@invalid>
-Description: test stub for the ovpn-backports packaging tests
- Satisfies linux-headers-6.12.95+deb12-amd64's dependency on its image.
-EOF
-	dpkg-deb -b "$tmp/stub" "$tmp/stub.deb" >/dev/null
-	hdr_debs=("$tmp/stub.deb" "${hdr_debs[@]}")
-	installed_pkgs+=("$stub")
-fi
-for k in "${kernels[@]}"; do mkdir_mod "$k"; done
-out=$( { [ ${#hdr_debs[@]} -eq 0 ] || dpkg -i "${hdr_debs[@]}"; } 2>&1) && rc=0 || rc=$?
-[ "$rc" -eq 0 ] && [ -e "/lib/modules/${kernels[0]}/build/Makefile" ] && [ -e "/lib/modules/${kernels[1]}/build/Makefile" ]
-tap $? "linux-headers-${kernels[0]} and linux-headers-${kernels[1]} installed with dpkg -i"
-[ "$rc" -eq 0 ] || echo "$out" | tail -n 10 | sed 's/^/#   /'
+# headers_installed: fetch and dpkg -i the 6.1 and 6.12 headers (a stub for 6.12's image)
+headers_installed() {
+	local alias p f out k hdr_debs=()
+	local stub=linux-image-6.12.95+deb12-amd64-unsigned
+	for alias in debian-6.1 debian-6.12; do
+		kernel_info "$alias"
+		for p in "${KHDR_PKGS[@]}"; do
+			installed "$p" && continue
+			f=$("$TOP/devel/apt-fetch.sh" "$p") || return 1
+			hdr_debs+=("$f")
+			installed_pkgs=("$p" "${installed_pkgs[@]}")
+		done
+	done
+	# The 6.12 headers depend on the kernel image: a stub package stands in for it
+	# (an image cannot be installed in a container and is not needed to build).
+	if ! installed "$stub" && ! installed linux-image-6.12.95+deb12-amd64; then
+		mkdir -p "$tmp/stub/DEBIAN"
+		printf '%s\n' "Package: $stub" "Version: 6.12.95-1~bpo12+1" "Architecture: amd64" \
+			"Maintainer: ovpn-backports tests <tests@invalid>" \
+			"Description: test stub for the ovpn-backports packaging tests" \
+			" Satisfies linux-headers-6.12.95+deb12-amd64's dependency on its image." \
+			> "$tmp/stub/DEBIAN/control"
+		dpkg-deb -b "$tmp/stub" "$tmp/stub.deb" >/dev/null || return 1
+		hdr_debs=("$tmp/stub.deb" "${hdr_debs[@]}")
+		installed_pkgs+=("$stub")
+	fi
+	for k in "${kernels[@]}"; do mkdir_mod "$k"; done
+	if [ ${#hdr_debs[@]} -gt 0 ]; then
+		out=$(dpkg -i "${hdr_debs[@]}" 2>&1) || { echo "$out" | tail -n 10; return 1; }
+	fi
+	[ -e "/lib/modules/${kernels[0]}/build/Makefile" ] && [ -e "/lib/modules/${kernels[1]}/build/Makefile" ]
+}
+check "linux-headers-${kernels[0]} and linux-headers-${kernels[1]} installed with dpkg -i" headers_installed
 
-out=$(dpkg -i "$deb" 2>&1) && rc=0 || rc=$?
-ok=$rc
-for k in "${kernels[@]}"; do dkms_installed "$version" "$k" || ok=1; done
-tap $ok "dpkg -i ovpn-dkms builds and installs ovpn.ko $version for ${kernels[*]} (dkms status, vermagic)"
-[ "$rc" -eq 0 ] || { echo "$out" | tail -n 8 | sed 's/^/#   /'; tail -n 5 "/var/lib/dkms/ovpn/$version/build/make.log" 2>/dev/null | sed 's/^/#   /'; }
-[ -z "$(find "/lib/modules/$k73_rel" -path '*/updates/*' -name 'ovpn.ko*')" ]
-tap $? "7.3 still gets no ovpn.ko with the 6.1 and 6.12 builds"
-
-out=$(dpkg -i "$debn" 2>&1) && rc=0 || rc=$?
-ok=$rc
-for k in "${kernels[@]}"; do dkms_installed "$next" "$k" || ok=1; done
-[ ! -e "/var/lib/dkms/ovpn/$version" ] && [ ! -e "/usr/src/ovpn-$version" ] || { diag "$version left behind"; ok=1; }
-[ "$(ko_files | wc -l)" -eq "${#kernels[@]}" ] || { diag "ovpn.ko files: $(ko_files | tr '\n' ' ')"; ok=1; }
-tap $ok "upgrade to $next rebuilds for both kernels; nothing of $version left"
-[ "$rc" -eq 0 ] || echo "$out" | tail -n 8 | sed 's/^/#   /'
-
-out=$(apt-get remove --purge -y ovpn-dkms 2>&1) && rc=0 || rc=$?
-[ "$rc" -eq 0 ] && no_trace
-tap $? "apt-get remove --purge ovpn-dkms leaves no trace (/var/lib/dkms/ovpn, /usr/src/ovpn-*, ovpn.ko)"
+# installs_for VERSION CMD...: CMD succeeds and ovpn.ko VERSION is installed for both kernels
+installs_for() {
+	local v="$1" out rc=0 ok=0 k
+	shift
+	out=$("$@" 2>&1) || rc=$?
+	[ "$rc" -eq 0 ] || { ok=1; echo "$* exited $rc:"; echo "$out" | tail -n 8; }
+	for k in "${kernels[@]}"; do dkms_installed "$v" "$k" || ok=1; done
+	[ "$ok" -eq 0 ] || tail -n 5 "/var/lib/dkms/ovpn/$v/build/make.log" 2>/dev/null
+	return "$ok"
+}
+# upgraded_to CMD...: installs_for $next, and nothing of $version is left
+upgraded_to() {
+	local ok=0
+	installs_for "$next" "$@" || ok=1
+	[ ! -e "/var/lib/dkms/ovpn/$version" ] && [ ! -e "/usr/src/ovpn-$version" ] || { diag "$version left behind"; ok=1; }
+	[ "$(ko_files | wc -l)" -eq "${#kernels[@]}" ] || { diag "ovpn.ko files: $(ko_files | tr '\n' ' ')"; ok=1; }
+	return "$ok"
+}
+# no_ko_73_now: still no ovpn.ko of ours for 7.3
+no_ko_73_now() { [ -z "$(find "/lib/modules/$k73_rel" -path '*/updates/*' -name 'ovpn.ko*' 2>/dev/null)" ]; }
+check "dpkg -i ovpn-dkms builds and installs ovpn.ko $version for ${kernels[*]} (dkms status, vermagic)" \
+	installs_for "$version" dpkg -i "$deb"
+check "7.3 still gets no ovpn.ko with the 6.1 and 6.12 builds" no_ko_73_now
+check "upgrade to $next rebuilds for both kernels; nothing of $version left" upgraded_to dpkg -i "$debn"
+check "apt-get remove --purge ovpn-dkms leaves no trace (/var/lib/dkms/ovpn, /usr/src/ovpn-*, ovpn.ko)" purged
 dpkg --purge ovpn-dkms >/dev/null 2>&1 || true
 
 # --- DKMS straight from the release tarball (make dkms-install) -------------
-out=$("$TOP/devel/dkms.sh" install "$tb1" "${kernels[@]}" 2>&1) && rc=0 || rc=$?
-ok=$rc
-for k in "${kernels[@]}"; do dkms_installed "$version" "$k" || ok=1; done
-tap $ok "release tarball: dkms add/build/install for ${kernels[*]}"
-[ "$rc" -eq 0 ] || echo "$out" | tail -n 8 | sed 's/^/#   /'
-out=$("$TOP/devel/dkms.sh" install "$tbn" "${kernels[@]}" 2>&1) && rc=0 || rc=$?
-ok=$rc
-for k in "${kernels[@]}"; do dkms_installed "$next" "$k" || ok=1; done
-[ ! -e "/var/lib/dkms/ovpn/$version" ] && [ ! -e "/usr/src/ovpn-$version" ] || { diag "$version left behind"; ok=1; }
-[ "$(ko_files | wc -l)" -eq "${#kernels[@]}" ] || ok=1
-tap $ok "release tarball: upgrade to $next rebuilds; nothing of $version left"
-out=$("$TOP/devel/dkms.sh" remove 2>&1) && rc=0 || rc=$?
-[ "$rc" -eq 0 ] && no_trace
-tap $? "release tarball: dkms remove (make dkms-remove) leaves no trace"
-[ "$rc" -eq 0 ] || echo "$out" | tail -n 5 | sed 's/^/#   /'
+check "release tarball: dkms add/build/install for ${kernels[*]}" \
+	installs_for "$version" "$TOP/devel/dkms.sh" install "$tb1" "${kernels[@]}"
+check "release tarball: upgrade to $next rebuilds; nothing of $version left" \
+	upgraded_to "$TOP/devel/dkms.sh" install "$tbn" "${kernels[@]}"
+# dkms_removed: devel/dkms.sh remove succeeds and leaves no trace
+dkms_removed() {
+	local out
+	out=$("$TOP/devel/dkms.sh" remove 2>&1) || { echo "$out" | tail -n 5; return 1; }
+	no_trace
+}
+check "release tarball: dkms remove (make dkms-remove) leaves no trace" dkms_removed
 
 tap_done

@@ -15,35 +15,51 @@ now() { date +%s.%N; }
 secs() { printf '%.1f' "$(echo "$2 - $1" | bc)"; }
 
 # --- the pin -> backports/
+# (each step is a function run by check: a failing step prints "not ok NAME"
+# and the steps that need its result fail by themselves, naming what is missing)
+pristine=""
+fetch_pin() { pristine=$("$TOP/devel/fetch-upstream.sh" 2>"$tmp/fetch.err"); }
+gentree_pin() {
+	[ -n "$pristine" ] || { echo "no pristine upstream (fetch failed)"; return 1; }
+	"$TOP/devel/gentree.sh" "$pristine" 2>"$tmp/gentree.err"
+}
 t0=$(now)
-pristine=$("$TOP/devel/fetch-upstream.sh" 2>"$tmp/fetch.err")
-tap $? "fetch the pinned upstream"
+check "fetch the pinned upstream" fetch_pin
 t1=$(now)
 sed 's/^/# /' "$tmp/fetch.err"
-"$TOP/devel/gentree.sh" "$pristine" 2>"$tmp/gentree.err"
-tap $? "transform upstream 7.3.4 into backports/"
+check "transform upstream 7.3.4 into backports/" gentree_pin
 t2=$(now)
-sed 's/^/# /' "$tmp/gentree.err"
-grep -qx 'UPSTREAM_KVER=7.3.4' "$TOP/backports/PROVENANCE"
-tap $? "backports/PROVENANCE records upstream 7.3.4"
+sed 's/^/# /' "$tmp/gentree.err" 2>/dev/null || true
+check "backports/PROVENANCE records upstream 7.3.4" grep -qx 'UPSTREAM_KVER=7.3.4' "$TOP/backports/PROVENANCE"
 diag "benchmark: fetch $(secs "$t0" "$t1") s, transform $(secs "$t1" "$t2") s"
+
+# build_on LABEL TREE KERNEL: build TREE for KERNEL; zero warnings, no undefined
+# symbols. Sets line (build.sh's summary) and rel (the kernel's release).
+build_on() {
+	local label="$1" tree="$2" k="$3" kdir
+	line="" rel=""
+	[ -f "$tree/PROVENANCE" ] || { echo "no generated tree at $tree"; return 1; }
+	kdir=$("$TOP/devel/fetch-kernel.sh" "$k") &&
+		rel=$(. "$TOP/scripts/kernel-tree.sh"; ktree_release "$kdir") || return 1
+	line=$("$TOP/scripts/build.sh" --allow-intree --quiet --tree "$tree" "$kdir" \
+		"$tmp/build/$label/$k" 2>"$tmp/build.err") || { tail -n 20 "$tmp/build.err"; }
+	[[ "$line" == *" built=yes warnings=0 undefined=0 "* ]]
+}
+# version_ok VERSION VERMAGIC UPSTREAM_VERSION RELEASE
+version_ok() {
+	[[ "$1" == "$3+bp"*"; ovpn-backports "* ]] && [ -n "$4" ] && [[ "$2" == "$4 "* ]]
+}
 
 # check_matrix LABEL TREE UPSTREAM_VERSION: every kernel builds clean, module says where it came from
 check_matrix() {
-	local label="$1" tree="$2" upver="$3" k kdir rel line ko ver vm
+	local label="$1" tree="$2" upver="$3" k ko ver vm
 	for k in $KERNELS_ALL; do
-		kdir=$("$TOP/devel/fetch-kernel.sh" "$k")
-		rel=$(. "$TOP/scripts/kernel-tree.sh"; ktree_release "$kdir")
-		line=$("$TOP/scripts/build.sh" --allow-intree --quiet --tree "$tree" "$kdir" \
-			"$tmp/build/$label/$k" 2>"$tmp/build.err") || true
+		check "$label builds on $k with zero warnings and no undefined symbols" build_on "$label" "$tree" "$k"
 		diag "$label $k: $line"
-		[[ "$line" == *" built=yes warnings=0 undefined=0 "* ]]
-		tap $? "$label builds on $k with zero warnings and no undefined symbols"
 		ko="$tmp/build/$label/$k/ovpn.ko"
 		ver=$(modinfo -F version "$ko" 2>/dev/null || true)
 		vm=$(modinfo -F vermagic "$ko" 2>/dev/null || true)
-		[[ "$ver" == "$upver+bp"*"; ovpn-backports "* ]] && [[ "$vm" == "$rel "* ]]
-		tap $? "$label on $k: modinfo version '$ver', vermagic '${vm%% *}'"
+		check "$label on $k: modinfo version '$ver', vermagic '${vm%% *}'" version_ok "$ver" "$vm" "$upver" "$rel"
 	done
 }
 
@@ -52,34 +68,54 @@ check_matrix 7.3.4 "$TOP/backports" 7.3.4
 diag "benchmark: build matrix (4 kernels) $(secs "$t0" "$(now)") s"
 
 # --- the same series on upstream 7.2.13
-p72=$("$TOP/devel/fetch-upstream.sh" debian:linux-source-7.2 2>/dev/null)
-tap $? "fetch upstream 7.2 (debian:linux-source-7.2)"
-grep -qx 'UPSTREAM_KVER=7.2.13' "$p72/PROVENANCE"
-tap $? "linux-source-7.2 is upstream 7.2.13"
-"$TOP/devel/gentree.sh" --out "$tmp/bp72" "$p72" 2>"$tmp/g72.err"
-tap $? "the same series applies to upstream 7.2.13"
-sed 's/^/# /' "$tmp/g72.err"
-[ -f "$tmp/bp72/PROVENANCE" ] && check_matrix 7.2.13 "$tmp/bp72" 7.2.13
+p72=""
+fetch_72() { p72=$("$TOP/devel/fetch-upstream.sh" debian:linux-source-7.2 2>/dev/null); }
+gentree_72() {
+	[ -n "$p72" ] || { echo "no upstream 7.2 (fetch failed)"; return 1; }
+	"$TOP/devel/gentree.sh" --out "$tmp/bp72" "$p72" 2>"$tmp/g72.err"
+}
+check "fetch upstream 7.2 (debian:linux-source-7.2)" fetch_72
+check "linux-source-7.2 is upstream 7.2.13" grep -qx 'UPSTREAM_KVER=7.2.13' "$p72/PROVENANCE"
+check "the same series applies to upstream 7.2.13" gentree_72
+sed 's/^/# /' "$tmp/g72.err" 2>/dev/null || true
+# (without the 7.2 tree every point of its matrix fails, naming the missing tree)
+check_matrix 7.2.13 "$tmp/bp72" 7.2.13
 
 # --- the other kinds of source: git URL@REF, local tree, tarball
 src="$tmp/linux"
-cp -a "$pristine/src" "$src"
-git -C "$src" init -q
-git -C "$src" add -A
-git -C "$src" -c user.email=t@t -c user.name=t commit -qm "v7.3.4 subset"
-git -C "$src" tag v7.3.4
-sha=$(git -C "$src" rev-parse HEAD)
-p=$("$TOP/devel/fetch-upstream.sh" "git:file://$src@v7.3.4" 2>/dev/null) && made+=("$p") &&
-	grep -qx "UPSTREAM_COMMIT=$sha" "$p/PROVENANCE" && grep -qx "UPSTREAM_REF=v7.3.4" "$p/PROVENANCE"
-tap $? "git:URL@REF source records ref and commit"
-"$TOP/devel/gentree.sh" --out "$tmp/bpgit" "$p" 2>/dev/null &&
-	grep -q "git v7.3.4 ${sha:0:12}" "$tmp/bpgit/version.h"
-tap $? "git provenance reaches the module version string"
-p=$("$TOP/devel/fetch-upstream.sh" "$src" 2>/dev/null) && made+=("$p") && grep -qx 'UPSTREAM_SOURCE=dir' "$p/PROVENANCE"
-tap $? "local kernel tree source"
-tar -C "$tmp" -cJf "$tmp/linux-7.3.4.tar.xz" linux
-sum=$(sha256sum "$tmp/linux-7.3.4.tar.xz" | cut -d' ' -f1)
-p=$("$TOP/devel/fetch-upstream.sh" "$tmp/linux-7.3.4.tar.xz" 2>/dev/null) && made+=("$p") &&
-	grep -qx "UPSTREAM_SHA256=$sum" "$p/PROVENANCE"
-tap $? "tarball source records its sha256"
+sha=""
+git_repo() {
+	[ -n "$pristine" ] || { echo "no pristine upstream (fetch failed)"; return 1; }
+	cp -a "$pristine/src" "$src" &&
+		git -C "$src" init -q &&
+		git -C "$src" add -A &&
+		git -C "$src" -c user.email=t@t -c user.name=t commit -qm "v7.3.4 subset" &&
+		git -C "$src" tag v7.3.4 &&
+		sha=$(git -C "$src" rev-parse HEAD)
+}
+git_source() {
+	p=$("$TOP/devel/fetch-upstream.sh" "git:file://$src@v7.3.4" 2>/dev/null) && made+=("$p") &&
+		grep -qx "UPSTREAM_COMMIT=$sha" "$p/PROVENANCE" && grep -qx "UPSTREAM_REF=v7.3.4" "$p/PROVENANCE"
+}
+git_version() {
+	"$TOP/devel/gentree.sh" --out "$tmp/bpgit" "$p" 2>/dev/null &&
+		grep -q "git v7.3.4 ${sha:0:12}" "$tmp/bpgit/version.h"
+}
+dir_source() {
+	p=$("$TOP/devel/fetch-upstream.sh" "$src" 2>/dev/null) && made+=("$p") &&
+		grep -qx 'UPSTREAM_SOURCE=dir' "$p/PROVENANCE"
+}
+tarball_source() {
+	local sum
+	tar -C "$tmp" -cJf "$tmp/linux-7.3.4.tar.xz" linux &&
+		sum=$(sha256sum "$tmp/linux-7.3.4.tar.xz" | cut -d' ' -f1) &&
+		p=$("$TOP/devel/fetch-upstream.sh" "$tmp/linux-7.3.4.tar.xz" 2>/dev/null) && made+=("$p") &&
+		grep -qx "UPSTREAM_SHA256=$sum" "$p/PROVENANCE"
+}
+p=""
+check "a git repository of the pinned upstream (for the git, dir and tarball sources)" git_repo
+check "git:URL@REF source records ref and commit" git_source
+check "git provenance reaches the module version string" git_version
+check "local kernel tree source" dir_source
+check "tarball source records its sha256" tarball_source
 tap_done
