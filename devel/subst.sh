@@ -9,7 +9,7 @@ top=$(cd "$here/.." && pwd)
 . "$top/scripts/kernel-tree.sh"
 
 usage() {
-	cat <<'USAGE'
+	cat <<USAGE
 Usage: subst.sh [--version V] [--provenance FILE] [--epoch SECONDS] TEMPLATE
 
 Prints TEMPLATE with its placeholders filled in:
@@ -17,9 +17,9 @@ Prints TEMPLATE with its placeholders filled in:
   @UPSTREAM_KVER@     UPSTREAM_KVER of FILE (the upstream Linux release)
   @DEB_VERSION@       <version>-1
   @OVPN_KERNEL_MIN@ @OVPN_KERNEL_LAST@ @OVPN_KERNEL_INTREE@ @OVPN_KERNEL_RANGE@
-                      the supported range (scripts/kernel-range.conf): 5.4, 6.15,
-                      6.16, "5.4 to 6.15" today
-  @DKMS_KERNEL_MAX@   BUILD_EXCLUSIVE_KERNEL_MAX (padded: 6.15.999)
+                      the supported range (scripts/kernel-range.conf), today
+                      $OVPN_KERNEL_MIN, $(krange_last), $OVPN_KERNEL_INTREE and "$(krange_text)"
+  @DKMS_KERNEL_MAX@   BUILD_EXCLUSIVE_KERNEL_MAX (padded: $(krange_last).999)
   @DKMS_KERNEL_REGEX@ BUILD_EXCLUSIVE_KERNEL for DKMS before 3.0.11 (the range as
                       a regex); @DKMS_KERNEL_REGEX_MIN@ the same without the upper
                       bound (the OVPN_ALLOW_INTREE_KERNEL=1 opt-in)

@@ -9,8 +9,10 @@ Usage: tests/run.sh [SUITE...]
 Runs the test suites (default: all, in order): cocci (semantic patch unit
 tests), spatch-versions (the series with the coccinelle of Debian 11 and 13:
 same unit test results, byte-identical tree), lint (shellcheck), errors (bad
-input gives clear errors), pipeline (fetch, transform and build the matrix
-from upstream 7.3.4 and 7.2.13), packaging (dkms, .deb, .rpm, tarball), and
+input gives clear errors), release (the range in one place, the Makefile's
+regeneration, the tarball without devel/; no root), pipeline (fetch,
+transform and build the matrix from upstream 7.3.4 and 7.2.13), packaging
+(dkms, .deb, .rpm, tarball), and
 vm (qemu runtime tests on every matrix kernel; VMTESTS=fast (default), full,
 or none to skip them).
 Each suite prints TAP; the last line counts all test points.
@@ -22,7 +24,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 if [ $# -gt 0 ]; then
 	suites=("$@")
 else
-	suites=(cocci spatch-versions lint errors pipeline packaging)
+	suites=(cocci spatch-versions lint errors release pipeline packaging)
 	# The qemu suite takes 10-17 minutes per kernel under TCG: VMTESTS=none skips it.
 	[ "${VMTESTS:-fast}" = none ] || suites+=(vm)
 fi

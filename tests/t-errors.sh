@@ -3,6 +3,8 @@
 set -euo pipefail
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=scripts/kernel-range.conf
+. "$TOP/scripts/kernel-range.conf"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -35,7 +37,7 @@ touch "$old/Makefile"
 echo 'CONFIG_NET=y' > "$old/.config"
 echo '#define UTS_RELEASE "4.19.0-27-amd64"' > "$old/include/generated/utsrelease.h"
 echo "#define LINUX_VERSION_CODE $((4 * 65536 + 19 * 256 + 255))" > "$old/include/generated/uapi/linux/version.h"
-expect_error "kernel older than 5.4" "older than 5.4" make -s -C "$TOP" KERNEL_SRC="$old"
+expect_error "kernel older than $OVPN_KERNEL_MIN" "older than $OVPN_KERNEL_MIN" make -s -C "$TOP" KERNEL_SRC="$old"
 
 # A real 6.1 tree whose config lacks STREAM_PARSER and CRYPTO_CHACHA20POLY1305.
 cfg="$tmp/k61"
@@ -63,7 +65,7 @@ refused_77() {
 	echo "exit $rc"
 	[ "$rc" -eq 77 ] && grep -q "ships ovpn in-tree" "$tmp/err"
 }
-check "6.16+ kernel is refused with exit 77 and the reason" refused_77
+check "$OVPN_KERNEL_INTREE+ kernel is refused with exit 77 and the reason" refused_77
 
 # Unreachable or wrong upstream refs; the generated tree stays as it was.
 expect_error "unreachable git upstream" "cannot reach ref 'v7.3.4' at https://git.invalid/linux.git" \
