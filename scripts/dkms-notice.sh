@@ -36,7 +36,7 @@ for k in "${kernels[@]}"; do
 	case "$(krange_class "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}")" in
 	intree)
 		if krange_allow_intree "$root"; then
-			echo "ovpn-backports: kernel $k ships ovpn in-tree; OVPN_ALLOW_INTREE_KERNEL=1: the backport is built for it and replaces the kernel's own ovpn module (DKMS archives that one until the backport is removed)"
+			echo "ovpn-backports: kernel $k ships ovpn in-tree; OVPN_ALLOW_INTREE_KERNEL=1: the backport is built for it and is loaded instead of the kernel's own ovpn module (README: \"Kernels that ship ovpn\")"
 		else
 			echo "ovpn-backports: kernel $k is skipped: Linux $OVPN_KERNEL_INTREE and later ship ovpn in-tree; that kernel keeps its own ovpn module (this backport is for $(krange_text); README: OVPN_ALLOW_INTREE_KERNEL)"
 		fi ;;
