@@ -123,7 +123,7 @@ for t in dkms dpkg-buildpackage dh_dkms lintian rpmbuild rpmlint xz; do
 	command -v "$t" >/dev/null || { tap 1 "tool $t is installed (tests/test-packages.txt)"; tap_done; exit 1; }
 done
 
-[ -f "$TOP/backports/PROVENANCE" ] || make -s -C "$TOP" sources >/dev/null 2>&1
+make -s -C "$TOP" "$TOP/backports/PROVENANCE" >/dev/null 2>&1   # (up to date)
 version=$(sed -n 's/^PACKAGE_VERSION=//p' "$TOP/backports/PROVENANCE")
 next="$version.1"
 diag "version $version, upgrade to $next"
