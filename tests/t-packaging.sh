@@ -512,7 +512,11 @@ installs_for() {
 	out=$("$@" 2>&1) || rc=$?
 	[ "$rc" -eq 0 ] || { ok=1; echo "$* exited $rc:"; echo "$out" | tail -n 8; }
 	for k in "${kernels[@]}"; do dkms_installed "$v" "$k" || ok=1; done
-	[ "$ok" -eq 0 ] || tail -n 5 "/var/lib/dkms/ovpn/$v/build/make.log" 2>/dev/null
+	if [ "$ok" -ne 0 ]; then
+		grep -h 'DKMS make.log for' "/var/lib/dkms/ovpn/$v/build/make.log" 2>/dev/null
+		tail -n 5 "/var/lib/dkms/ovpn/$v/build/make.log" 2>/dev/null
+		ls -l /lib/modules/*/build
+	fi
 	return "$ok"
 }
 # upgraded_to CMD...: installs_for $next, and nothing of $version is left
