@@ -104,6 +104,12 @@ fetch_image() {
 	echo "$img"
 }
 
+# One fetcher per kernel at a time: a second one waits and then finds it in
+# the cache (replacing a tree that another build reads would break that build).
+mkdir -p "$cache/kernels"
+exec 9>"$cache/kernels/.$alias.lock"
+flock 9
+
 if [ "$image" = 1 ]; then
 	if [ -e "$cache/images/$alias/lib/modules/$KABI/modules.dep" ]; then
 		echo "$cache/images/$alias"

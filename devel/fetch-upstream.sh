@@ -38,6 +38,10 @@ source="${1:-pin}"
 
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/ovpn-backports"
 mkdir -p "$cache/upstream"
+# One fetch at a time: a second one waits and then finds the copy cached
+# (finish() replaces a copy that another run may be reading).
+exec 9>"$cache/upstream/.lock"
+flock 9
 
 # Paths taken from a kernel tree, relative to its top.
 PATHS=(

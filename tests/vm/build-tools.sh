@@ -47,6 +47,10 @@ key=$({
 	echo "$openvpn_pkg"
 } | sha256sum | cut -c1-16)
 out="$cache/vmtools/$key"
+# One builder at a time: a second one waits and then finds the tools cached.
+mkdir -p "$cache/vmtools"
+exec 9>"$cache/vmtools/.lock"
+flock 9
 if [ "$force" = 0 ] && [ -e "$out/OK" ]; then
 	echo "$out"
 	exit 0
