@@ -3,6 +3,10 @@
 #
 #   make sources [UPSTREAM=...]   fetch upstream ovpn + generate backports/
 #   make [KERNEL_SRC=DIR|KVER=X|KERNEL=debian-6.1]   build and verify ovpn.ko
+#        [OVPN_FORCE_V4MAPPED_SHIM=1]   ... with the v4-mapped udp_encap shim on any kernel
+#   make probe-report [KERNEL_SRC=DIR|KVER=X|KERNEL=debian-6.1]   what each compat gate decides
+#                                 on that kernel (native or shim, and why); every build also
+#                                 writes it to build/<kernel>/probe-report.txt
 #   make install                  install into /lib/modules/<kernel>/updates
 #   make clean | distclean        remove build products (| and backports/)
 #   make matrix                   build against every kernel of the test matrix
@@ -30,8 +34,9 @@ TESTS ?= fast
 INSTALL_MOD_PATH ?=
 DEPMOD ?= depmod
 DEST ?=
+OVPN_FORCE_V4MAPPED_SHIM ?=
 
-.PHONY: all build sources install clean distclean matrix check vmtest help kernel-dir
+.PHONY: all build sources install clean distclean matrix check vmtest help kernel-dir probe-report
 .PHONY: dist deb rpm dkms-install dkms-remove dkms.conf dkms-tree
 
 # What /usr/src/ovpn-<version> (the DKMS tree) holds: the one list the release
@@ -113,16 +118,21 @@ dkms.conf: $(TOP)/dkms.conf
 # make dkms-tree DEST=DIR: install the DKMS tree into DIR (the packages do).
 dkms-tree: $(TOP)/dkms.conf $(TOP)/backports/PROVENANCE
 	@[ -n '$(DEST)' ] || { echo "make dkms-tree: give DEST=DIR" >&2; exit 2; }
-	@mkdir -p '$(DEST)' && cp -a $(addprefix $(TOP)/,$(DKMS_TREE)) '$(DEST)/' && \
-	rm -rf '$(DEST)/backports/tools' '$(DEST)/backports/Documentation'
+	@mkdir -p '$(DEST)' && cp -a $(addprefix $(TOP)/,$(DKMS_TREE)) '$(DEST)/'
 
 # The kernel tree: KERNEL_SRC, else /lib/modules/KVER/build, else a matrix kernel
 # by name (KERNEL=debian-6.1, fetched into the cache), else the running kernel's.
 build: $(TOP)/backports/PROVENANCE
 	@kdir=$$($(TOP)/scripts/kernel-dir.sh '$(KERNEL_SRC)' '$(KVER)' '$(KERNEL)') && \
-	$(TOP)/scripts/build.sh --copy-to $(TOP)/ovpn.ko "$$kdir" && \
+	OVPN_FORCE_V4MAPPED_SHIM='$(OVPN_FORCE_V4MAPPED_SHIM)' \
+		$(TOP)/scripts/build.sh --copy-to $(TOP)/ovpn.ko "$$kdir" && \
 	echo "ovpn.ko: $$(modinfo -F version $(TOP)/ovpn.ko)" && \
 	echo "ovpn.ko: vermagic $$(modinfo -F vermagic $(TOP)/ovpn.ko)"
+
+probe-report: $(TOP)/backports/PROVENANCE
+	@kdir=$$($(TOP)/scripts/kernel-dir.sh '$(KERNEL_SRC)' '$(KVER)' '$(KERNEL)') && \
+	OVPN_FORCE_V4MAPPED_SHIM='$(OVPN_FORCE_V4MAPPED_SHIM)' \
+		$(TOP)/scripts/build.sh --allow-intree --quiet --report-only "$$kdir"
 
 install:
 	@$(TOP)/scripts/install.sh $(if $(INSTALL_MOD_PATH),--root $(INSTALL_MOD_PATH)) $(TOP)/ovpn.ko

@@ -22,7 +22,8 @@ SOURCE (default: the pin in upstream.pin) is one of
 Copies drivers/net/ovpn, include/uapi/linux/ovpn.h, the ovpn selftests and what
 they use (kselftest helpers, tools/net/ynl, the netlink specs, the uapi headers
 ovpn-cli needs) into ${XDG_CACHE_HOME:-~/.cache}/ovpn-backports/upstream/ID/
-with a PROVENANCE file, and prints that directory.
+with a PROVENANCE file, and prints that directory. devel/gentree.sh makes
+backports/ from the module part; tests/vm/build-tools.sh takes the rest.
 USAGE
 }
 

@@ -17,6 +17,21 @@ ktree_version() {
 	echo "$((code >> 16)) $(((code >> 8) & 255)) $((code & 255))"
 }
 
+# ktree_srctree DIR: the source tree of the build tree DIR, whose include/ holds
+# the common headers: Debian's -common tree (DIR/Makefile includes its
+# Makefile), the "source" link of an O= build, else DIR itself
+ktree_srctree() {
+	local d="$1" inc
+	inc=$(sed -n 's|^include[[:space:]]\{1,\}\(/.*\)/Makefile[[:space:]]*$|\1|p' "$d/Makefile" 2>/dev/null | head -n1)
+	if [ -n "$inc" ] && [ -d "$inc/include" ]; then
+		echo "$inc"
+	elif [ -d "$d/source/include" ]; then
+		(cd "$d/source" && pwd -P)
+	else
+		echo "$d"
+	fi
+}
+
 # The supported range: OVPN_KERNEL_MIN <= kernel < OVPN_KERNEL_INTREE.
 # shellcheck source=scripts/kernel-range.conf
 . "$(dirname "${BASH_SOURCE[0]}")/kernel-range.conf"

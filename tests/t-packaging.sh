@@ -8,6 +8,7 @@
 # dkms-autopkgtest on it, and does the same with DKMS from the release tarball.
 # Needs root; one run at a time on the machine (a lock); undoes everything it
 # did (packages purged, fake /lib/modules entries and /etc/dkms files removed).
+# --can-fail (no root): two checks fed a deliberately broken input must fail.
 set -euo pipefail
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -18,9 +19,66 @@ set -euo pipefail
 
 case "${1:-}" in
 -h|--help)
-	sed -n '2,10s/^# \{0,1\}//p' "$0"
+	sed -n '2,11s/^# \{0,1\}//p' "$0"
 	exit 0
 	;;
+esac
+
+# tarball_holds TARBALL: the release tarball has what a build reads (the generated tree,
+# compat/ with the gates, scripts/ with the range, kbuild files, dkms.conf), the spec,
+# README, COPYING; no selftests, no devel/
+tarball_holds() {
+	local list f ok=0
+	list=$(tar -tf "$1" | sed 's|^[^/]*/||') || return 1
+	for f in backports/version.h backports/PROVENANCE backports/drivers/net/ovpn/main.c \
+		 backports/include/uapi/linux/ovpn.h compat/compat.h compat/gates.sh compat/gates.txt \
+		 Kbuild Makefile dkms.conf ovpn-backports-dkms.spec README.md COPYING \
+		 scripts/build.sh scripts/check-kernel.sh scripts/kernel-range.conf \
+		 scripts/dkms-kernels.sh scripts/openvpn-check.sh; do
+		grep -qx "$f" <<< "$list" || { echo "missing $f"; ok=1; }
+	done
+	! grep -qE '^backports/(tools|Documentation)/' <<< "$list" || { echo "selftests shipped"; ok=1; }
+	! grep -qE '^(devel|tests|patches)/' <<< "$list" || { echo "developer tooling shipped"; ok=1; }
+	return "$ok"
+}
+# versions_ok SRCDIR VERSION: SRCDIR/dkms.conf is what devel/subst.sh makes of dkms.conf.in
+# (the version, the range of scripts/kernel-range.conf), version.h carries VERSION
+versions_ok() {
+	local d="$1" v="$2"
+	"$TOP/devel/subst.sh" --provenance "$d/backports/PROVENANCE" "$TOP/dkms.conf.in" |
+		diff - "$d/dkms.conf" &&
+		grep -qx "PACKAGE_VERSION=\"$v\"" "$d/dkms.conf" &&
+		grep -qx "	BUILD_EXCLUSIVE_KERNEL_MAX=\"$(krange_last).999\"" "$d/dkms.conf" &&
+		grep -q "OVPN_BACKPORTS_VERSION \"$v " "$d/backports/version.h"
+}
+
+case "${1:-}" in
+--can-fail)
+	# The suite can fail (tests/t-canfail.sh), without root: a tarball without
+	# dkms.conf and COPYING, and a dkms.conf whose MAX lets the first in-tree
+	# kernel through.
+	tmp=$(mktemp -d)
+	trap 'rm -rf "$tmp"' EXIT
+	for f in backports/version.h backports/PROVENANCE backports/drivers/net/ovpn/main.c \
+		 backports/include/uapi/linux/ovpn.h compat/compat.h compat/gates.sh compat/gates.txt \
+		 Kbuild Makefile ovpn-backports-dkms.spec README.md scripts/build.sh \
+		 scripts/check-kernel.sh scripts/kernel-range.conf scripts/dkms-kernels.sh \
+		 scripts/openvpn-check.sh; do
+		mkdir -p "$tmp/t/ovpn-backports-0/$(dirname "$f")"
+		touch "$tmp/t/ovpn-backports-0/$f"
+	done
+	tar -C "$tmp/t" -cf "$tmp/t.tar" ovpn-backports-0
+	check "tarball holds the generated tree, compat/ (gates), scripts/ (the range), kbuild files, dkms.conf, spec, README, COPYING; no selftests, no devel/" \
+		tarball_holds "$tmp/t.tar"
+	d="$tmp/t/ovpn-backports-0"
+	printf 'UPSTREAM_KVER=7.3.4\nPACKAGE_VERSION=7.3.4+bp1\n' > "$d/backports/PROVENANCE"
+	echo '#define OVPN_BACKPORTS_VERSION "7.3.4+bp1 (can-fail)"' > "$d/backports/version.h"
+	"$TOP/devel/subst.sh" --provenance "$d/backports/PROVENANCE" "$TOP/dkms.conf.in" |
+		sed "s/^\(\tBUILD_EXCLUSIVE_KERNEL_MAX=\).*/\1\"$OVPN_KERNEL_INTREE.999\"/" > "$d/dkms.conf"
+	check "dkms.conf (range of kernel-range.conf, MAX $(krange_last).999) and version.h carry version 7.3.4+bp1" \
+		versions_ok "$d" 7.3.4+bp1
+	tap_done
+	exit 0 ;;
 esac
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -32,11 +90,13 @@ if [ "$(id -u)" -ne 0 ]; then
 	exit 1
 fi
 
-# dpkg's database, /lib/modules and /var/lib/dkms are the machine's: one run at a time.
+# DKMS, dpkg and /lib/modules are machine-wide: one run at a time on this
+# machine (another checkout's run would install, upgrade and purge the same
+# package version under this one's checks).
 mkdir -p "$CACHE"
 exec 7>"$CACHE/.packaging.lock"
 if ! flock -n 7; then
-	diag "another packaging run holds $CACHE/.packaging.lock: waiting"
+	diag "another packaging test run holds $CACHE/.packaging.lock: waiting for it"
 	flock 7
 fi
 
@@ -158,37 +218,14 @@ tree_list() {
 	tar -tf "$tb1" | sed 's|^[^/]*/||' | grep -vE '^(README.md|COPYING|ovpn-backports-dkms.spec|)$' |
 		grep -v '/$' | sort
 }
-# tarball_holds: the generated tree, compat/, scripts/ (with the range), kbuild files, dkms.conf,
-# the spec, README, COPYING; no selftests, no devel/
-tarball_holds() {
-	local list f ok=0
-	list=$(tar -tf "$tb1" | sed 's|^[^/]*/||')
-	for f in backports/version.h backports/PROVENANCE backports/drivers/net/ovpn/main.c \
-		 backports/include/uapi/linux/ovpn.h compat/compat.h Kbuild Makefile dkms.conf \
-		 ovpn-backports-dkms.spec README.md COPYING scripts/build.sh scripts/check-kernel.sh \
-		 scripts/kernel-range.conf scripts/dkms-kernels.sh scripts/openvpn-check.sh; do
-		grep -qx "$f" <<< "$list" || { echo "missing $f"; ok=1; }
-	done
-	! grep -qE '^backports/(tools|Documentation)/' <<< "$list" || { echo "selftests shipped"; ok=1; }
-	! grep -qE '^(devel|tests|patches)/' <<< "$list" || { echo "developer tooling shipped"; ok=1; }
-	return "$ok"
-}
-check "tarball holds the generated tree, compat/, scripts/, kbuild files, dkms.conf, spec, README, COPYING; no selftests, no devel/" \
-	tarball_holds
+check "tarball holds the generated tree, compat/ (gates), scripts/ (the range), kbuild files, dkms.conf, spec, README, COPYING; no selftests, no devel/" \
+	tarball_holds "$tb1"
 
 mkdir -p "$tmp/src"
 srcdir="$tmp/src/$(basename "$tb1" .tar.xz)"
 require "the release tarball unpacks" tar -C "$tmp/src" -xf "$tb1"
-# versions_ok: dkms.conf is what devel/subst.sh makes of dkms.conf.in (the version, the
-# range of scripts/kernel-range.conf), version.h carries the version
-versions_ok() {
-	"$TOP/devel/subst.sh" --provenance "$srcdir/backports/PROVENANCE" "$TOP/dkms.conf.in" |
-		diff - "$srcdir/dkms.conf" &&
-		grep -qx "PACKAGE_VERSION=\"$version\"" "$srcdir/dkms.conf" &&
-		grep -qx "	BUILD_EXCLUSIVE_KERNEL_MAX=\"$(krange_last).999\"" "$srcdir/dkms.conf" &&
-		grep -q "OVPN_BACKPORTS_VERSION \"$version " "$srcdir/backports/version.h"
-}
-check "dkms.conf (range of kernel-range.conf, MAX $(krange_last).999) and version.h carry version $version" versions_ok
+check "dkms.conf (range of kernel-range.conf, MAX $(krange_last).999) and version.h carry version $version" \
+	versions_ok "$srcdir" "$version"
 
 # Built from the tarball alone: spatch must not be run, plain make KERNEL_SRC=.
 k61=""

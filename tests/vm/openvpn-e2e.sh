@@ -30,7 +30,7 @@ USAGE
 
 tools=""
 out=""
-cases="autoload udp-aes udp-chacha tcp-aes tcp-chacha p2p"
+cases="$VM_OPENVPN_CASES"	# common.sh: the rows the host expects
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-h|--help) usage; exit 0 ;;
