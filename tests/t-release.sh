@@ -4,17 +4,20 @@
 # regenerates what it must, once, and never loops; the release tarball ships
 # no developer tooling and works without it; the helper scripts the packages
 # run (openvpn version check, the per-kernel DKMS loop) behave.
+# --can-fail: two checks fed a deliberately broken input (a script, README) fail.
 set -euo pipefail
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=scripts/kernel-tree.sh
 . "$TOP/scripts/kernel-tree.sh"
 
+canfail=0
 case "${1:-}" in
 -h|--help)
-	sed -n '2,6s/^# \{0,1\}//p' "$0"
+	sed -n '2,7s/^# \{0,1\}//p' "$0"
 	exit 0
 	;;
+--can-fail) canfail=1 ;;
 esac
 
 tmp=$(mktemp -d)
@@ -23,12 +26,13 @@ last=$(krange_last)
 max="${last/x/999}.999"
 
 # --- the range: one place -----------------------------------------------------
-# range_elsewhere: tracked files other than kernel-range.conf and README that write
-# the range (its bounds as a range, a DKMS bound, a version-code bound)
+# range_elsewhere [DIR]: tracked files (of DIR: any file) other than kernel-range.conf
+# and README that write the range (its bounds as a range, a DKMS bound, a version-code bound)
 range_elsewhere() {
 	local min_re="${OVPN_KERNEL_MIN//./\\.}" end_re="${OVPN_KERNEL_INTREE//./\\.}"
-	local last_re="${last//./\\.}" hits
-	hits=$(cd "$TOP" && git grep -nE \
+	local last_re="${last//./\\.}" hits dir="${1:-$TOP}" idx=()
+	[ "$dir" = "$TOP" ] || idx=(--no-index)
+	hits=$(cd "$dir" && git grep "${idx[@]}" -nE \
 		-e "$min_re ?(to|-|–) ?$last_re" -e "${last_re}\\.999" \
 		-e "(since|from) (Linux )?$end_re|$end_re (and|or) (later|newer)" \
 		-e "older than $min_re" -e "LINUX_VERSION_IS_LESS\\(${OVPN_KERNEL_MIN/./, *}, *0\\)" \
@@ -36,8 +40,6 @@ range_elsewhere() {
 		-- . ':!scripts/kernel-range.conf' ':!README.md' || true)
 	[ -z "$hits" ] || { echo "$hits"; return 1; }
 }
-check "the range ($(krange_text)) is written in scripts/kernel-range.conf only (git grep)" \
-	range_elsewhere
 
 # readme_range FILE: what FILE says about the range is what kernel-range.conf says
 readme_range() {
@@ -53,13 +55,6 @@ readme_range() {
 		{ echo "DKMS bounds: $got"; bad=1; }
 	return "$bad"
 }
-check "README says the range of kernel-range.conf: Linux $(krange_text), $OVPN_KERNEL_INTREE and later in-tree, DKMS MIN/MAX" \
-	readme_range "$TOP/README.md"
-sed "0,/Linux $(krange_text)/s//Linux $OVPN_KERNEL_MIN to 6.1/" "$TOP/README.md" > "$tmp/README.bad"
-check "the README check fails on a README that says another range" \
-	eval '! readme_range "$tmp/README.bad"'
-check "README lists RHEL 8 nowhere as supported" \
-	eval '! grep -nE "RHEL 8/|RHEL 8," "$TOP/README.md"'
 
 # The DKMS range of dkms.conf against krange_class, on every MAJOR.MINOR from 2.0
 # to 12.40 with the suffixes distributions use: the regex alone (what DKMS before
@@ -94,6 +89,33 @@ dkms_conf_range() {
 	done
 	return "$bad"
 }
+
+if [ "$canfail" = 1 ]; then
+	# --can-fail (tests/t-canfail.sh): two checks fed a deliberately broken input,
+	# a tree with a script that writes the range itself and a README that says
+	# another range: each must print "not ok".
+	mkdir -p "$tmp/tree/scripts"
+	printf '%s\n' "echo 'ovpn-backports supports Linux $OVPN_KERNEL_MIN to $last'" > "$tmp/tree/scripts/range.sh"
+	check "the range ($(krange_text)) is written in scripts/kernel-range.conf only (git grep)" \
+		range_elsewhere "$tmp/tree"
+	sed "0,/Linux $(krange_text)/s//Linux $OVPN_KERNEL_MIN to 6.1/" "$TOP/README.md" > "$tmp/README.bad"
+	check "README says the range of kernel-range.conf: Linux $(krange_text), $OVPN_KERNEL_INTREE and later in-tree, DKMS MIN/MAX" \
+		readme_range "$tmp/README.bad"
+	tap_done
+	exit 0
+fi
+
+check "the range ($(krange_text)) is written in scripts/kernel-range.conf only (git grep)" \
+	range_elsewhere
+
+check "README says the range of kernel-range.conf: Linux $(krange_text), $OVPN_KERNEL_INTREE and later in-tree, DKMS MIN/MAX" \
+	readme_range "$TOP/README.md"
+sed "0,/Linux $(krange_text)/s//Linux $OVPN_KERNEL_MIN to 6.1/" "$TOP/README.md" > "$tmp/README.bad"
+check "the README check fails on a README that says another range" \
+	eval '! readme_range "$tmp/README.bad"'
+check "README lists RHEL 8 nowhere as supported" \
+	eval '! grep -nE "RHEL 8/|RHEL 8," "$TOP/README.md"'
+
 check "devel/subst.sh fills in dkms.conf.in completely" \
 	eval '"$TOP/devel/subst.sh" "$TOP/dkms.conf.in" > "$tmp/dkms.conf" && ! grep -n "@[A-Z_]*@" "$tmp/dkms.conf"'
 check "dkms.conf: the regex, and MIN/MAX as DKMS compares them, each take exactly $(krange_text) (2.0 to 12.40, 6 suffixes)" \
