@@ -24,17 +24,19 @@ case "${1:-}" in
 	;;
 esac
 
-# tarball_holds TARBALL: the release tarball has what a build reads (the generated tree,
-# compat/ with the gates, scripts/ with the range, kbuild files, dkms.conf), the spec,
-# README, COPYING; no selftests, no devel/
+# What the release tarball must hold (below its top directory): what a build reads
+# (the generated tree, compat/ with the gates, scripts/ with the range, kbuild files,
+# dkms.conf), the spec, README, COPYING.
+tarball_files=(backports/version.h backports/PROVENANCE backports/drivers/net/ovpn/main.c
+	backports/include/uapi/linux/ovpn.h compat/compat.h compat/gates.sh compat/gates.txt
+	Kbuild Makefile dkms.conf ovpn-backports-dkms.spec README.md COPYING
+	scripts/build.sh scripts/check-kernel.sh scripts/kernel-range.conf
+	scripts/dkms-kernels.sh scripts/openvpn-check.sh)
+# tarball_holds TARBALL: TARBALL has every file of tarball_files; no selftests, no devel/
 tarball_holds() {
 	local list f ok=0
 	list=$(tar -tf "$1" | sed 's|^[^/]*/||') || return 1
-	for f in backports/version.h backports/PROVENANCE backports/drivers/net/ovpn/main.c \
-		 backports/include/uapi/linux/ovpn.h compat/compat.h compat/gates.sh compat/gates.txt \
-		 Kbuild Makefile dkms.conf ovpn-backports-dkms.spec README.md COPYING \
-		 scripts/build.sh scripts/check-kernel.sh scripts/kernel-range.conf \
-		 scripts/dkms-kernels.sh scripts/openvpn-check.sh; do
+	for f in "${tarball_files[@]}"; do
 		grep -qx "$f" <<< "$list" || { echo "missing $f"; ok=1; }
 	done
 	! grep -qE '^backports/(tools|Documentation)/' <<< "$list" || { echo "selftests shipped"; ok=1; }
@@ -59,11 +61,8 @@ case "${1:-}" in
 	# kernel through.
 	tmp=$(mktemp -d)
 	trap 'rm -rf "$tmp"' EXIT
-	for f in backports/version.h backports/PROVENANCE backports/drivers/net/ovpn/main.c \
-		 backports/include/uapi/linux/ovpn.h compat/compat.h compat/gates.sh compat/gates.txt \
-		 Kbuild Makefile ovpn-backports-dkms.spec README.md scripts/build.sh \
-		 scripts/check-kernel.sh scripts/kernel-range.conf scripts/dkms-kernels.sh \
-		 scripts/openvpn-check.sh; do
+	for f in "${tarball_files[@]}"; do
+		case "$f" in dkms.conf|COPYING) continue ;; esac
 		mkdir -p "$tmp/t/ovpn-backports-0/$(dirname "$f")"
 		touch "$tmp/t/ovpn-backports-0/$f"
 	done
