@@ -16,8 +16,15 @@
 #define LINUX_VERSION_IS_LESS(a, b, c)	(LINUX_VERSION_CODE < KERNEL_VERSION(a, b, c))
 #define LINUX_VERSION_IS_GEQ(a, b, c)	(LINUX_VERSION_CODE >= KERNEL_VERSION(a, b, c))
 
-#if LINUX_VERSION_IS_LESS(5, 4, 0)
-#error "ovpn-backports supports Linux 5.4 and later"
+/*
+ * The oldest supported kernel: scripts/kernel-range.conf, passed by Kbuild
+ * with compat.h in LINUXINCLUDE, so every compile that includes compat.h
+ * (ovpn.mod.c too) has it; a compile without it is a Kbuild bug.
+ */
+#ifndef OVPN_KERNEL_MIN_MAJOR
+#error "ovpn-backports: no OVPN_KERNEL_MIN_MAJOR (Kbuild passes it: scripts/kernel-range.conf)"
+#elif LINUX_VERSION_IS_LESS(OVPN_KERNEL_MIN_MAJOR, OVPN_KERNEL_MIN_MINOR, 0)
+#error "ovpn-backports: this kernel is older than the oldest supported (scripts/kernel-range.conf)"
 #endif
 
 /*

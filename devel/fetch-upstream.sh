@@ -62,7 +62,8 @@ PATHS=(
 # copy_paths SRC DST: copy the PATHS from kernel tree SRC into DST
 copy_paths() {
 	local p
-	[ -d "$1/drivers/net/ovpn" ] || die "$1 has no drivers/net/ovpn (ovpn is in Linux 6.16 and later)"
+	[ -d "$1/drivers/net/ovpn" ] || die "$1 has no drivers/net/ovpn (ovpn is in Linux" \
+		"$(. "$top/scripts/kernel-range.conf" && echo "$OVPN_KERNEL_INTREE") and later)"
 	for p in "${PATHS[@]}"; do
 		[ -e "$1/$p" ] || die "$1 lacks $p"
 		mkdir -p "$2/$(dirname "$p")"

@@ -13,12 +13,12 @@ usage() {
 Usage: build.sh [--allow-intree] [--quiet] [--tree DIR] [--copy-to FILE] [--report-only]
                 KERNEL_DIR [OUTDIR]
 
-Checks KERNEL_DIR (scripts/check-kernel.sh), copies Kbuild, compat/ and
-backports/ into OUTDIR (default build/<kernel release>), runs kbuild there
-and verifies ovpn.ko: vermagic of the target kernel, a version line, no
-undefined symbols at modpost. Writes the probe report (which gate decided
-what on this kernel, and the shims the module contains) to
-OUTDIR/probe-report.txt. Prints one summary line:
+Checks KERNEL_DIR (scripts/check-kernel.sh), copies Kbuild, compat/,
+scripts/kernel-range.conf and backports/ into OUTDIR (default
+build/<kernel release>), runs kbuild there and verifies ovpn.ko: vermagic of
+the target kernel, a version line, no undefined symbols at modpost. Writes
+the probe report (which gate decided what on this kernel, and the shims the
+module contains) to OUTDIR/probe-report.txt. Prints one summary line:
   <release> built=yes|no warnings=N undefined=N ko=PATH ... report=PATH
 and exits non-zero when the module was not built or is not sound.
 --report-only compiles compat/shims.o alone (a few seconds) instead of the
@@ -65,6 +65,8 @@ out=$(cd "$out" && pwd)
 rm -rf "$out/src"
 mkdir -p "$out/src"
 cp -a "$top/Kbuild" "$top/compat" "$out/src/"
+mkdir -p "$out/src/scripts"
+cp -a "$top/scripts/kernel-range.conf" "$out/src/scripts/"
 cp -a "$tree" "$out/src/backports"
 
 # The compiler: the one named in the kernel's config if this host has it.

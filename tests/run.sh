@@ -14,11 +14,13 @@ rules, checkpatch/sparse on compat/), canfail (each suite turns red on a
 deliberately broken input), errors (bad input gives clear errors), probes
 (gate and probe unit tests, expected probe sets, README compat table; no
 kernel build), compat-build (kbuild regression tests of the compat layer),
-pipeline (fetch, transform and build the matrix from upstream 7.3.4, 7.2.13
-and an older upstream derived from the pin), packaging (dkms, .deb, .rpm,
-tarball), vm (qemu runtime tests on every matrix kernel; VMTESTS=fast
-(default), full, or none to skip them) and bench (make bench's smoke run: one
-6.1 guest, about 2-3 minutes; BENCH=none skips it). A SUITE with a / in it is a path to a
+release (the range in one place, the Makefile's regeneration, the tarball
+without devel/; no root), pipeline (fetch, transform and build the matrix
+from upstream 7.3.4, 7.2.13 and an older upstream derived from the pin),
+packaging (dkms, .deb, .rpm, tarball), vm (qemu runtime tests on every
+matrix kernel; VMTESTS=fast (default), full, or none to skip them) and bench
+(make bench's smoke run: one 6.1 guest, about 4 minutes; BENCH=none skips
+it). A SUITE with a / in it is a path to a
 suite script. --list prints the default suites.
 
 Each suite prints TAP. A suite counts as failed (one failure more, with the
@@ -32,7 +34,7 @@ USAGE
 # The default suites, in order (tests/t-canfail.sh reads them: every suite
 # needs a deliberately broken input there that turns it red).
 default_suites() {
-	echo cocci spatch-versions lint canfail errors probes compat-build pipeline packaging
+	echo cocci spatch-versions lint canfail errors probes compat-build release pipeline packaging
 	# The qemu suite takes 10-17 minutes per kernel under TCG: VMTESTS=none skips it.
 	[ "${VMTESTS:-fast}" = none ] || echo vm bench
 }

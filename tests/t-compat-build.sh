@@ -148,8 +148,9 @@ net_h="$ccopy/include/linux/net.h"
 cp --remove-destination "$(readlink -f "$net_h")" "$net_h"
 perl -0pi -e 's/int kernel_sendmsg_locked\([^;]*\);\n//' "$net_h"
 src="$tmp/src61"
-mkdir -p "$src"
+mkdir -p "$src/scripts"
 cp -a "$TOP/Kbuild" "$TOP/compat" "$TOP/backports" "$src/"
+cp -a "$TOP/scripts/kernel-range.conf" "$src/scripts/"   # (Kbuild reads the range)
 
 # compile_skb_send_sock: build compat/skb_send_sock.o alone against the copy
 compile_skb_send_sock() {

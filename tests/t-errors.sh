@@ -3,12 +3,15 @@
 set -euo pipefail
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=scripts/kernel-range.conf
+. "$TOP/scripts/kernel-range.conf"
 
 case "${1:-}" in
 -h|--help)
 	echo "Usage: tests/t-errors.sh [--can-fail]"
 	echo "Bad input gets a clear error. --can-fail: one case fed an input that is not"
-	echo "bad (a 5.10 tree for 'older than 5.4'): must print not ok and exit non-zero."
+	echo "bad (a tree of the oldest supported kernel, scripts/kernel-range.conf, for"
+	echo "'older than' it): must print not ok and exit non-zero."
 	exit 0 ;;
 esac
 tmp=$(mktemp -d)
@@ -35,17 +38,21 @@ fake_tree() {
 	echo "#define LINUX_VERSION_CODE $(($2 * 65536 + $3 * 256 + 255))" > "$1/include/generated/uapi/linux/version.h"
 }
 
-# The generated tree must exist for the build checks to get past it.
-[ -f "$TOP/backports/PROVENANCE" ] || make -s -C "$TOP" sources >/dev/null 2>&1
+# The generated tree must exist and be up to date (the Makefile regenerates it when
+# upstream.pin, VERSION, gentree or a patch changed) for the build checks to get past it.
+make -s -C "$TOP" "$TOP/backports/PROVENANCE" >/dev/null 2>&1
 
 if [ "${1:-}" = --can-fail ]; then
-	# The suite can fail (tests/t-canfail.sh): the "older than 5.4" case given
-	# a 5.10 tree, which is not too old: no such error, so "not ok".
-	fake_tree "$tmp/linux-5.10" 5 10 5.10.0-32-amd64
-	expect_error "kernel older than 5.4" "older than 5.4" make -s -C "$TOP" KERNEL_SRC="$tmp/linux-5.10"
+	# The suite can fail (tests/t-canfail.sh): the "older than $OVPN_KERNEL_MIN"
+	# case given a tree of $OVPN_KERNEL_MIN itself, which is not too old: no
+	# such error, so "not ok".
+	fake_tree "$tmp/linux-min" "${OVPN_KERNEL_MIN%%.*}" "${OVPN_KERNEL_MIN#*.}" "$OVPN_KERNEL_MIN.0-1-amd64"
+	expect_error "kernel older than $OVPN_KERNEL_MIN" "older than $OVPN_KERNEL_MIN" \
+		make -s -C "$TOP" KERNEL_SRC="$tmp/linux-min"
 	tap_done
 	exit 0
 fi
+
 before=$(cd "$TOP" && find backports -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum)
 
 expect_error "no kernel tree" "no kernel tree at /nonexistent" \
@@ -55,7 +62,8 @@ expect_error "KVER without headers" "no kernel tree at /lib/modules/0.0.0-none/b
 
 # A fake configured 4.19 tree.
 fake_tree "$tmp/linux-4.19" 4 19 4.19.0-27-amd64
-expect_error "kernel older than 5.4" "older than 5.4" make -s -C "$TOP" KERNEL_SRC="$tmp/linux-4.19"
+expect_error "kernel older than $OVPN_KERNEL_MIN" "older than $OVPN_KERNEL_MIN" \
+	make -s -C "$TOP" KERNEL_SRC="$tmp/linux-4.19"
 
 # A real 6.1 tree whose config lacks STREAM_PARSER and CRYPTO_CHACHA20POLY1305.
 cfg="$tmp/k61"
@@ -83,7 +91,7 @@ refused_77() {
 	echo "exit $rc"
 	[ "$rc" -eq 77 ] && grep -q "ships ovpn in-tree" "$tmp/err"
 }
-check "6.16+ kernel is refused with exit 77 and the reason" refused_77
+check "$OVPN_KERNEL_INTREE+ kernel is refused with exit 77 and the reason" refused_77
 
 # Unreachable or wrong upstream refs; the generated tree stays as it was.
 expect_error "unreachable git upstream" "cannot reach ref 'v7.3.4' at https://git.invalid/linux.git" \

@@ -162,8 +162,9 @@ if [ "$#" -eq 0 ]; then
 	}
 	if command -v sparse >/dev/null; then
 		[ -f "$TOP/backports/PROVENANCE" ] || make -s -C "$TOP" sources >/dev/null
-		mkdir -p "$lint_tmp/src"
+		mkdir -p "$lint_tmp/src/scripts"
 		cp -a "$TOP/Kbuild" "$TOP/compat" "$TOP/backports" "$lint_tmp/src/"
+		cp -a "$TOP/scripts/kernel-range.conf" "$lint_tmp/src/scripts/" # (Kbuild reads the range)
 		check "sparse: compat/*.c (with every shadow header) is clean on debian-6.1" sparse_clean "$lint_tmp/src"
 		echo 'int ovpn_lint_undeclared;' >> "$lint_tmp/src/compat/tcp6.c"
 		check "sparse flags a compat file with a non-static global" fails sparse_clean "$lint_tmp/src"

@@ -169,6 +169,16 @@ version_code() {
 	[ "$c" -le 255 ] || c=255
 	echo $((a * 65536 + b * 256 + c))
 }
+# The oldest supported kernel, as Kbuild passes it (scripts/kernel-range.conf).
+# shellcheck source=scripts/kernel-range.conf
+. "$TOP/scripts/kernel-range.conf"
+range_cppflags=(-DOVPN_KERNEL_MIN_MAJOR="${OVPN_KERNEL_MIN%%.*}" -DOVPN_KERNEL_MIN_MINOR="${OVPN_KERNEL_MIN#*.}")
+# the release before the oldest supported one (X.Y-1.18, or for an X.0)
+if [ "${OVPN_KERNEL_MIN#*.}" -gt 0 ]; then
+	below_min="${OVPN_KERNEL_MIN%%.*}.$((${OVPN_KERNEL_MIN#*.} - 1)).18"
+else
+	below_min="$((${OVPN_KERNEL_MIN%%.*} - 1)).19.18"
+fi
 # markers COMPAT_DIR VERSION [CPPFLAGS...]: the shims compiled, one a line
 # (fails when the preprocessor does, e.g. on an #error)
 markers() {
@@ -177,7 +187,8 @@ markers() {
 	shift 2
 	out=$(mktemp -p "$tmp")
 	gcc -E -P -nostdinc -I "$c/include" -I "$stubs" -DOVPN_TEST_VERSION_CODE="$code" \
-		-include "$c/compat.h" "$@" "$c/shims.c" > "$out" || { rm -f "$out"; return 1; }
+		"${range_cppflags[@]}" -include "$c/compat.h" "$@" "$c/shims.c" > "$out" ||
+		{ rm -f "$out"; return 1; }
 	{ grep -oE '__ovpn_shim_[A-Za-z0-9_]+\[' "$out" || true; } |
 		sed 's/^__ovpn_shim_//; s/\[$//' | LC_ALL=C sort -u
 	rm -f "$out"
@@ -226,8 +237,11 @@ check "a compat/ with the 5.10 gate moved to 5.10.111 differs" \
 	fails cmp -s "$TOP/compat/include/net/udp_tunnel.h" "$tmp/moved/include/net/udp_tunnel.h"
 check "the decision table fails when the 5.10 gate is moved by one stable release" \
 	fails decision_table "$tmp/moved"
-check "compat.h refuses kernels before 5.4 (5.3.18)" fails markers "$TOP/compat" 5.3.18
-check "compat.h accepts 5.4.0" markers "$TOP/compat" 5.4.0
+check "compat.h refuses kernels before $OVPN_KERNEL_MIN ($below_min)" fails markers "$TOP/compat" "$below_min"
+check "compat.h accepts $OVPN_KERNEL_MIN.0" markers "$TOP/compat" "$OVPN_KERNEL_MIN.0"
+# no_range: markers without the range flags fails (compat.h's #error)
+no_range() { local range_cppflags=(); ! markers "$TOP/compat" "$OVPN_KERNEL_MIN.0" 2>&1; }
+check "compat.h refuses a compile without the range Kbuild passes" no_range
 # no gate depends on a distribution: the same shims with and without its macros
 same_without_distro() {
 	local v

@@ -5,7 +5,7 @@
 # shellcheck disable=SC2034 # variables are used by the sourcing scripts
 
 # The cases of openvpn-e2e.sh (its default), each one row "openvpn-CASE".
-VM_OPENVPN_CASES="udp-aes udp-chacha tcp-aes tcp-chacha p2p"
+VM_OPENVPN_CASES="autoload udp-aes udp-chacha tcp-aes tcp-chacha p2p"
 
 # vm_rows TEST: the result rows (summary.tsv names) that TEST writes, one a
 # line; fails for an unknown TEST. The scripts that write them: guest.sh

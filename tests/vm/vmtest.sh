@@ -426,16 +426,16 @@ print_table() {
 	done < <(cat "$results"/*/verdict.tsv 2>/dev/null | cut -f1 | sort -u)
 	echo
 	echo "== results ($results)"
-	printf '%-19s %-9s %-8s %-8s %-8s %-8s %-6s %-9s %-7s %-6s %-6s %s\n' "kernel (ovpn.ko)" selftests \
-		udp-aes udp-chch tcp-aes tcp-chch p2p lifecycle unpriv status clean "guest-s"
+	printf '%-19s %-9s %-8s %-8s %-8s %-8s %-8s %-6s %-9s %-7s %-6s %-6s %s\n' "kernel (ovpn.ko)" selftests \
+		autoload udp-aes udp-chch tcp-aes tcp-chch p2p lifecycle unpriv status clean "guest-s"
 	for k in $kernels; do
 		case "$(sed -n 's/^file: //p' "$results/$k/module.txt" 2>/dev/null)" in
 		*/updates/*) m=ours ;;
 		*/kernel/*) m=native ;;
 		*) m='?' ;;
 		esac
-		printf '%-19s %-9s %-8s %-8s %-8s %-8s %-6s %-9s %-7s %-6s %-6s %s\n' "$k ($m)" \
-			"$(cell "$k" "${sel_names[@]}")" \
+		printf '%-19s %-9s %-8s %-8s %-8s %-8s %-8s %-6s %-9s %-7s %-6s %-6s %s\n' "$k ($m)" \
+			"$(cell "$k" "${sel_names[@]}")" "$(cell "$k" openvpn-autoload)" \
 			"$(cell "$k" openvpn-udp-aes)" "$(cell "$k" openvpn-udp-chacha)" \
 			"$(cell "$k" openvpn-tcp-aes)" "$(cell "$k" openvpn-tcp-chacha)" \
 			"$(cell "$k" openvpn-p2p)" "$(cell "$k" lifecycle)" "$(cell "$k" unpriv-denied)" \
