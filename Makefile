@@ -1,16 +1,20 @@
 # SPDX-License-Identifier: GPL-2.0
-# ovpn-backports: the upstream Linux ovpn driver for kernels 5.4 to 6.15.
+# ovpn-backports: the upstream Linux ovpn driver for the kernels before it went in-tree.
 #
 #   make sources [UPSTREAM=...]   fetch upstream ovpn + generate backports/
 #   make [KERNEL_SRC=DIR|KVER=X|KERNEL=debian-6.1]   build and verify ovpn.ko
 #        [OVPN_FORCE_V4MAPPED_SHIM=1]   ... with the v4-mapped udp_encap shim on any kernel
+#   make probe-report [KERNEL_SRC=DIR|KVER=X|KERNEL=debian-6.1]   what each compat gate decides
+#                                 on that kernel (native or shim, and why); every build also
+#                                 writes it to build/<kernel>/probe-report.txt
 #   make install                  install into /lib/modules/<kernel>/updates
 #   make clean | distclean        remove build products (| and backports/)
 #   make matrix                   build against every kernel of the test matrix
 #   make check                    all tests (what CI runs)
 #   make vmtest KERNEL=debian-6.1|all [TESTS=fast|full|LIST] [MODULE=ko]   qemu tests
+#   make bench [QUICK=1]          performance report in qemu guests (tests/bench; ~1 h, QUICK=1 ~15 min)
 #   make dist                     reproducible release tarball dist/ovpn-backports-<version>.tar.xz
-#   make deb | rpm                ovpn-dkms .deb / .rpm from that tarball, into dist/
+#   make deb | rpm                ovpn-backports-dkms .deb / .rpm from that tarball, into dist/
 #   make dkms-install [KVER=X]    add, build and install with DKMS (root) | make dkms-remove
 #   make help
 
@@ -30,48 +34,44 @@ KERNEL ?=
 TESTS ?= fast
 INSTALL_MOD_PATH ?=
 DEPMOD ?= depmod
+DEST ?=
 OVPN_FORCE_V4MAPPED_SHIM ?=
 
-.PHONY: all build sources install clean distclean matrix check vmtest help kernel-dir
-.PHONY: dist deb rpm dkms-install dkms-remove dkms.conf
+.PHONY: all build sources install clean distclean matrix check vmtest bench help kernel-dir probe-report
+.PHONY: dist deb rpm dkms-install dkms-remove dkms.conf dkms-tree
 
-# The package version: what modinfo shows (backports/PROVENANCE).
-PKG_VERSION = $(shell sed -n 's/^PACKAGE_VERSION=//p' $(TOP)/backports/PROVENANCE 2>/dev/null)
+# What /usr/src/ovpn-<version> (the DKMS tree) holds: the one list the release
+# tarball (devel/dist.sh), the .deb (debian/rules) and the .rpm (the spec) use.
+DKMS_TREE := Kbuild Makefile dkms.conf backports compat scripts
 
 all: build
 
 help:
 	@sed -n '2,/^$$/s/^# \{0,1\}//p' $(TOP)/Makefile
+	@. $(TOP)/scripts/kernel-tree.sh && echo "Supported kernels: Linux $$(krange_text) (scripts/kernel-range.conf)"
 
+ifneq ($(wildcard $(TOP)/devel/gentree.sh),)
+# A checkout: backports/ and dkms.conf are generated here.
+GENTREE = upstream_dir=$$($(TOP)/devel/fetch-upstream.sh '$(UPSTREAM)') && \
+	$(TOP)/devel/gentree.sh "$$upstream_dir"
+SUBST_DKMS_CONF = $(TOP)/devel/subst.sh $(TOP)/dkms.conf.in > $(TOP)/dkms.conf.tmp && \
+	mv $(TOP)/dkms.conf.tmp $(TOP)/dkms.conf && \
+	echo "dkms.conf: ovpn $$(sed -n 's/^PACKAGE_VERSION=//p' $(TOP)/backports/PROVENANCE)"
+
+# Always regenerates (UPSTREAM= may name another upstream), then dkms.conf.
 sources:
-	@upstream_dir=$$($(TOP)/devel/fetch-upstream.sh '$(UPSTREAM)') && \
-	$(TOP)/devel/gentree.sh "$$upstream_dir" && \
-	$(MAKE) --no-print-directory -f $(TOP)/Makefile dkms.conf
+	@$(GENTREE) && $(SUBST_DKMS_CONF)
 
-# dkms.conf carries the version of the generated tree (the release tarball ships it).
-dkms.conf: $(TOP)/backports/PROVENANCE
-	@sed 's/@PACKAGE_VERSION@/$(PKG_VERSION)/g' $(TOP)/dkms.conf.in > $(TOP)/dkms.conf.tmp && \
-	mv $(TOP)/dkms.conf.tmp $(TOP)/dkms.conf && echo "dkms.conf: ovpn $(PKG_VERSION)"
+# Regenerated when what it is made from changes: the pin, the release counter
+# (VERSION), the generator, the semantic patches.
+$(TOP)/backports/PROVENANCE: $(TOP)/upstream.pin $(TOP)/VERSION $(TOP)/devel/gentree.sh \
+		$(wildcard $(TOP)/patches/series $(TOP)/patches/*.cocci $(TOP)/patches/*.patch)
+	@$(GENTREE)
 
-# Regenerated when the semantic patches change (a checkout; the release
-# tarball ships no patches/, so there the shipped tree is used as it is).
-$(TOP)/backports/PROVENANCE: $(wildcard $(TOP)/patches/series $(TOP)/patches/*.cocci $(TOP)/patches/*.patch)
-	@$(MAKE) --no-print-directory -f $(TOP)/Makefile sources
-
-# The kernel tree: KERNEL_SRC, else /lib/modules/KVER/build, else a matrix kernel
-# by name (KERNEL=debian-6.1, fetched into the cache), else the running kernel's.
-build: $(TOP)/backports/PROVENANCE
-	@kdir=$$($(TOP)/scripts/kernel-dir.sh '$(KERNEL_SRC)' '$(KVER)' '$(KERNEL)') && \
-	OVPN_FORCE_V4MAPPED_SHIM='$(OVPN_FORCE_V4MAPPED_SHIM)' \
-		$(TOP)/scripts/build.sh --copy-to $(TOP)/ovpn.ko "$$kdir" && \
-	echo "ovpn.ko: $$(modinfo -F version $(TOP)/ovpn.ko)" && \
-	echo "ovpn.ko: vermagic $$(modinfo -F vermagic $(TOP)/ovpn.ko)"
-
-install:
-	@$(TOP)/scripts/install.sh $(if $(INSTALL_MOD_PATH),--root $(INSTALL_MOD_PATH)) $(TOP)/ovpn.ko
-
-clean:
-	rm -rf $(TOP)/build $(TOP)/ovpn.ko
+# dkms.conf carries the version of the generated tree and the kernel range.
+$(TOP)/dkms.conf: $(TOP)/dkms.conf.in $(TOP)/backports/PROVENANCE $(TOP)/scripts/kernel-range.conf \
+		$(TOP)/devel/subst.sh
+	@$(SUBST_DKMS_CONF)
 
 distclean: clean
 	rm -rf $(TOP)/backports $(TOP)/dist $(TOP)/dkms.conf
@@ -103,5 +103,47 @@ check:
 vmtest: $(TOP)/backports/PROVENANCE
 	@$(TOP)/tests/vm/vmtest.sh --kernel '$(or $(KERNEL),debian-6.1)' --tests '$(TESTS)' \
 		$(if $(MODULE),--module '$(MODULE)') $(VMTEST_FLAGS)
+
+# Our ovpn vs OpenVPN's userspace data channel (6.1) and vs the in-tree ovpn
+# (7.3), plus the pipeline's seconds; BENCH_FLAGS passes more (see bench.sh --help).
+bench: $(TOP)/backports/PROVENANCE
+	@$(TOP)/tests/bench/bench.sh $(if $(filter-out 0,$(QUICK)),--quick) $(BENCH_FLAGS)
+else
+# The release tarball: backports/ and dkms.conf are shipped generated; nothing
+# here regenerates them (there are no patches/ and no devel/).
+sources dist deb rpm dkms-install dkms-remove matrix check vmtest bench:
+	@echo "ovpn-backports: 'make $@' needs a git checkout of ovpn-backports: this release" \
+		"tarball ships backports/ generated and no developer tooling (devel/)" >&2; exit 1
+
+# (backports/ and dkms.conf cannot be made again here: distclean is clean)
+distclean: clean
+endif
+
+dkms.conf: $(TOP)/dkms.conf
+
+# make dkms-tree DEST=DIR: install the DKMS tree into DIR (the packages do).
+dkms-tree: $(TOP)/dkms.conf $(TOP)/backports/PROVENANCE
+	@[ -n '$(DEST)' ] || { echo "make dkms-tree: give DEST=DIR" >&2; exit 2; }
+	@mkdir -p '$(DEST)' && cp -a $(addprefix $(TOP)/,$(DKMS_TREE)) '$(DEST)/'
+
+# The kernel tree: KERNEL_SRC, else /lib/modules/KVER/build, else a matrix kernel
+# by name (KERNEL=debian-6.1, fetched into the cache), else the running kernel's.
+build: $(TOP)/backports/PROVENANCE
+	@kdir=$$($(TOP)/scripts/kernel-dir.sh '$(KERNEL_SRC)' '$(KVER)' '$(KERNEL)') && \
+	OVPN_FORCE_V4MAPPED_SHIM='$(OVPN_FORCE_V4MAPPED_SHIM)' \
+		$(TOP)/scripts/build.sh --copy-to $(TOP)/ovpn.ko "$$kdir" && \
+	echo "ovpn.ko: $$(modinfo -F version $(TOP)/ovpn.ko)" && \
+	echo "ovpn.ko: vermagic $$(modinfo -F vermagic $(TOP)/ovpn.ko)"
+
+probe-report: $(TOP)/backports/PROVENANCE
+	@kdir=$$($(TOP)/scripts/kernel-dir.sh '$(KERNEL_SRC)' '$(KVER)' '$(KERNEL)') && \
+	OVPN_FORCE_V4MAPPED_SHIM='$(OVPN_FORCE_V4MAPPED_SHIM)' \
+		$(TOP)/scripts/build.sh --allow-intree --quiet --report-only "$$kdir"
+
+install:
+	@$(TOP)/scripts/install.sh $(if $(INSTALL_MOD_PATH),--root $(INSTALL_MOD_PATH)) $(TOP)/ovpn.ko
+
+clean:
+	rm -rf $(TOP)/build $(TOP)/ovpn.ko
 
 endif

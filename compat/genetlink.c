@@ -362,7 +362,7 @@ static int ovpn_genl_make_ops(const struct ovpn_genl_split_family *sf,
 
 /**
  * ovpn_genl_register_family - genl_register_family() for a split ops family
- * @family: the family tied to its split ops by OVPN_GENL_SPLIT_FAMILY()
+ * @family: the family tied to its split ops by OVPN_COMPAT_DEFINE_GENL_SPLIT_FAMILY()
  *
  * Return: 0 on success or a negative error code
  */

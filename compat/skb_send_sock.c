@@ -14,33 +14,64 @@
 
 #ifndef OVPN_HAVE_SKB_SEND_SOCK_LOCKED_WITH_FLAGS
 
+/* the direction of an iterator that data is sent from: ITER_SOURCE since 6.1 */
+#ifdef ITER_SOURCE
+#define OVPN_ITER_SOURCE	ITER_SOURCE
+#else
+#define OVPN_ITER_SOURCE	WRITE
+#endif
+
+/* sendmsg_locked of @sk's socket on @msg, as kernel_sendmsg_locked() did */
+static int ovpn_sendmsg_locked(struct sock *sk, struct msghdr *msg, int len)
+{
+	struct socket *sock = sk->sk_socket;
+	const struct proto_ops *ops;
+
+	if (!sock)
+		return -EINVAL;
+	ops = READ_ONCE(sock->ops);
+	/* what sock_no_sendmsg_locked() returns */
+	if (!ops->sendmsg_locked)
+		return -EOPNOTSUPP;
+
+	return ops->sendmsg_locked(sk, msg, len);
+}
+
+/*
+ * The linear part: kernel_sendmsg_locked() did this until 6.13; mainline
+ * 6.14 removed it (b6be5ba8f1c6, "socket: Remove unused
+ * kernel_sendmsg_locked"), so the same is done here on every kernel.
+ */
 static int ovpn_send_linear(struct sock *sk, void *data, int len, int flags)
 {
 	struct msghdr msg = { .msg_flags = MSG_DONTWAIT | flags };
 	struct kvec kv = { .iov_base = data, .iov_len = len };
 
-	return kernel_sendmsg_locked(sk, &msg, &kv, 1, len);
+	iov_iter_kvec(&msg.msg_iter, OVPN_ITER_SOURCE, &kv, 1, len);
+	return ovpn_sendmsg_locked(sk, &msg, len);
 }
 
+/*
+ * The page frags: zero-copy through kernel_sendpage_locked() where the
+ * kernel has it (probed: up to 6.4, and in 6.1.y and RHEL 9 even though they
+ * define MSG_SPLICE_PAGES, because their TCP still implements sendpage);
+ * since 6.5 ("net: Kill sendpage" series) by splicing the pages through
+ * sendmsg with MSG_SPLICE_PAGES.
+ */
 static int ovpn_send_page(struct sock *sk, struct page *page, int off, int len,
 			  int flags)
 {
-#ifdef MSG_SPLICE_PAGES
-	/* 6.5+: ->sendpage_locked is gone, pages are spliced through sendmsg */
+#ifdef OVPN_HAVE_KERNEL_SENDPAGE_LOCKED
+	return kernel_sendpage_locked(sk, page, off, len, MSG_DONTWAIT | flags);
+#elif defined(MSG_SPLICE_PAGES)
 	struct msghdr msg = { .msg_flags = MSG_SPLICE_PAGES | MSG_DONTWAIT | flags };
-	struct socket *sock = sk->sk_socket;
 	struct bio_vec bvec;
-
-	if (!sock)
-		return -EINVAL;
-	if (!sock->ops->sendmsg_locked)
-		return -EOPNOTSUPP;
 
 	bvec_set_page(&bvec, page, len, off);
 	iov_iter_bvec(&msg.msg_iter, ITER_SOURCE, &bvec, 1, len);
-	return sock->ops->sendmsg_locked(sk, &msg, len);
+	return ovpn_sendmsg_locked(sk, &msg, len);
 #else
-	return kernel_sendpage_locked(sk, page, off, len, MSG_DONTWAIT | flags);
+#error "neither kernel_sendpage_locked() nor MSG_SPLICE_PAGES: cannot send pages"
 #endif
 }
 

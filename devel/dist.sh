@@ -12,9 +12,9 @@ Usage: dist.sh [--out DIR] [--version VERSION]
 
 Writes DIR/ovpn-backports-<version>.tar.xz (DIR default: dist/) and prints its
 path. <version> is PACKAGE_VERSION of backports/PROVENANCE (what modinfo shows).
-The tarball holds backports/ (module sources, version.h, PROVENANCE; not the
-selftests or netlink specs), compat/, Kbuild, Makefile, dkms.conf,
-ovpn-dkms.spec, the scripts the build needs, README.md and COPYING.
+The tarball holds the DKMS tree (the Makefile's DKMS_TREE: backports/ with
+the module sources, version.h and PROVENANCE, compat/, scripts/, Kbuild,
+Makefile, dkms.conf), ovpn-backports-dkms.spec, README.md and COPYING.
 
 Reproducible: same input, same bytes. Every mtime is SOURCE_DATE_EPOCH, else
 the time of the last commit; owner 0:0, names sorted, xz -T1 -6.
@@ -59,12 +59,10 @@ stage=$(mktemp -d "$out/.dist.XXXXXX")
 # shellcheck disable=SC2064 # expand now: the path is fixed
 trap "rm -rf '$stage'" EXIT
 d="$stage/$name"
-mkdir -p "$d"
-# scripts/ is what a build on the user's machine reads; devel/ (fetching,
-# generating, packaging, the test matrix) is not shipped.
-cp -a "$top/backports" "$top/compat" "$top/scripts" "$top/Kbuild" "$top/Makefile" \
-	"$top/README.md" "$top/COPYING" "$d/"
-rm -rf "$d/backports/tools" "$d/backports/Documentation"
+# The DKMS tree (one list, the Makefile's DKMS_TREE: scripts/ is what a build
+# on the user's machine reads; devel/ is not shipped), the docs and the spec.
+make -s -C "$top" dkms-tree DEST="$d" >&2
+cp -a "$top/README.md" "$top/COPYING" "$d/"
 
 if [ "$version" != "$orig_version" ]; then
 	sed -i "s/^PACKAGE_VERSION=.*/PACKAGE_VERSION=$version/" "$d/backports/PROVENANCE"
@@ -72,12 +70,9 @@ if [ "$version" != "$orig_version" ]; then
 		"$d/backports/version.h"
 	grep -q "\"$version " "$d/backports/version.h" || die "cannot set the version in version.h"
 fi
-sed "s/@PACKAGE_VERSION@/$version/g" "$top/dkms.conf.in" > "$d/dkms.conf"
-kver=$(sed -n 's/^UPSTREAM_KVER=//p' "$prov")
-maint=$(sed -n 's/^Maintainer: //p' "$top/debian/control")
-sed -e "s/@PACKAGE_VERSION@/$version/g" -e "s/@UPSTREAM_KVER@/$kver/g" \
-	-e "s/@RPM_DATE@/$(LC_ALL=C date -u -d "@$epoch" '+%a %b %d %Y')/" \
-	-e "s|@MAINTAINER@|$maint|" "$top/rpm/ovpn-dkms.spec.in" > "$d/ovpn-dkms.spec"
+subst=("$top/devel/subst.sh" --provenance "$d/backports/PROVENANCE" --epoch "$epoch")
+"${subst[@]}" "$top/dkms.conf.in" > "$d/dkms.conf"
+"${subst[@]}" "$top/rpm/ovpn-backports-dkms.spec.in" > "$d/ovpn-backports-dkms.spec"
 
 tarball="$out/$name.tar.xz"
 tar -C "$stage" --sort=name --format=gnu --mtime="@$epoch" \

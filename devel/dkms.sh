@@ -3,8 +3,6 @@
 # tarball (so DKMS gets exactly what the packages ship).
 set -euo pipefail
 
-here=$(cd "$(dirname "$0")" && pwd)
-
 usage() {
 	cat <<'USAGE'
 Usage: dkms.sh install TARBALL [KERNEL_RELEASE...]
@@ -12,11 +10,14 @@ Usage: dkms.sh install TARBALL [KERNEL_RELEASE...]
 
 install: removes any other version of ovpn from DKMS, unpacks TARBALL
          (ovpn-backports-<version>.tar.xz) as /usr/src/ovpn-<version>,
-         then dkms add, build and install for each
-         KERNEL_RELEASE (default: the running kernel). A kernel outside 5.4-6.15
-         is skipped with the reason (6.16 and later ship ovpn in-tree).
+         then dkms add, and build and install for each KERNEL_RELEASE (default:
+         the running kernel) with scripts/dkms-kernels.sh: a kernel outside the
+         supported range is skipped with the reason.
 remove:  dkms remove ovpn/VERSION --all and deletes /usr/src/ovpn-VERSION
          (default: every version of ovpn that DKMS knows).
+Both refuse, changing nothing, when a /usr/src/ovpn-* tree they would delete
+belongs to a package (dpkg -S, rpm -qf): ovpn-backports-dkms, or the
+ovpn-dkms of OpenVPN's repository; remove that with the package manager.
 Needs root and dkms.
 USAGE
 }
@@ -26,6 +27,37 @@ case "${1:-}" in
 esac
 command -v dkms >/dev/null || die "dkms is not installed (apt-get install dkms / dnf install dkms)"
 [ "$(id -u)" -eq 0 ] || die "DKMS needs root: run this as root (sudo make ...)"
+
+# owner PATH: the package that owns PATH (dpkg or rpm), if any
+owner() {
+	local p
+	if command -v dpkg-query >/dev/null && p=$(dpkg-query -S "$1" 2>/dev/null); then
+		echo "${p%%: *}"
+	elif command -v rpm >/dev/null && p=$(rpm -qf "$1" 2>/dev/null); then
+		echo "$p"
+	else
+		return 1
+	fi
+}
+# refuse_owned VERSION...: die if the DKMS tree of a VERSION belongs to a package
+refuse_owned() {
+	local v p
+	for v in "$@"; do
+		if p=$(owner "/usr/src/ovpn-$v"); then
+			die "/usr/src/ovpn-$v (DKMS ovpn/$v) belongs to the package $p: remove it with the package manager (apt-get remove $p / dnf remove $p); nothing was changed"
+		fi
+	done
+}
+# dkms_versions: the versions of ovpn that DKMS or /usr/src know
+dkms_versions() {
+	local d v
+	for d in /var/lib/dkms/ovpn/*/ /usr/src/ovpn-*/; do
+		[ -d "$d" ] || continue
+		v=$(basename "$d")
+		v="${v#ovpn-}"
+		[[ "$v" == kernel-* || "$v" == original_module ]] || echo "$v"
+	done | sort -u
+}
 
 case "$1" in
 install)
@@ -37,50 +69,34 @@ install)
 	base=$(basename "$tb" .tar.xz)
 	version="${base#ovpn-backports-}"
 	src="/usr/src/ovpn-$version"
+	mapfile -t others < <(dkms_versions)
+	refuse_owned "$version" "${others[@]}"
 	# One version at a time, as the packages do: an upgrade leaves nothing behind.
-	for d in /var/lib/dkms/ovpn/*/; do
-		[ -d "$d" ] || continue
-		v=$(basename "$d")
-		[[ "$v" == kernel-* ]] && continue
-		echo "ovpn-backports: removing ovpn $v from DKMS"
-		dkms remove -m ovpn -v "$v" --all >/dev/null
-		[ "$v" = "$version" ] || rm -rf "/usr/src/ovpn-$v"
+	for v in "${others[@]}"; do
+		if [ -e "/var/lib/dkms/ovpn/$v" ]; then
+			echo "ovpn-backports: removing ovpn $v from DKMS"
+			dkms remove -m ovpn -v "$v" --all >/dev/null
+		fi
+		rm -rf "/usr/src/ovpn-$v"
 	done
 	rm -rf "$src"
 	mkdir -p "$src"
 	tar -C "$src" --strip-components=1 --no-same-owner -xf "$tb"
 	dkms add -m ovpn -v "$version"
-	failed=0
-	for kver in "${kernels[@]}"; do
-		rc=0
-		dkms build -m ovpn -v "$version" -k "$kver" || rc=$?
-		if [ "$rc" -eq 77 ]; then
-			"$here/../scripts/dkms-notice.sh" "$kver"
-			echo "ovpn-backports: nothing installed for $kver"
-		elif [ "$rc" -ne 0 ]; then
-			tail -n 5 "/var/lib/dkms/ovpn/$version/build/make.log" >&2 || true
-			echo "ovpn-backports: the DKMS build for $kver failed (log: /var/lib/dkms/ovpn/$version/build/make.log)" >&2
-			failed=1
-		else
-			dkms install -m ovpn -v "$version" -k "$kver" || failed=1
-		fi
-	done
-	exit "$failed"
+	rc=0
+	"$src/scripts/dkms-kernels.sh" "$version" "${kernels[@]}" || rc=$?
+	"$src/scripts/openvpn-check.sh" >&2
+	exit "$rc"
 	;;
 remove)
 	[ $# -le 2 ] || { usage >&2; exit 2; }
 	if [ -n "${2:-}" ]; then
 		versions=("$2")
 	else
-		versions=()
-		for d in /var/lib/dkms/ovpn/*/ /usr/src/ovpn-*/; do
-			[ -d "$d" ] || continue
-			v=$(basename "$d")
-			v="${v#ovpn-}"
-			[[ "$v" == kernel-* ]] || versions+=("$v")
-		done
+		mapfile -t versions < <(dkms_versions)
 	fi
-	for v in $(printf '%s\n' "${versions[@]}" | sort -u); do
+	refuse_owned "${versions[@]}"
+	for v in "${versions[@]}"; do
 		if [ -e "/var/lib/dkms/ovpn/$v" ]; then
 			dkms remove -m ovpn -v "$v" --all
 		fi

@@ -22,7 +22,8 @@ SOURCE (default: the pin in upstream.pin) is one of
 Copies drivers/net/ovpn, include/uapi/linux/ovpn.h, the ovpn selftests and what
 they use (kselftest helpers, tools/net/ynl, the netlink specs, the uapi headers
 ovpn-cli needs) into ${XDG_CACHE_HOME:-~/.cache}/ovpn-backports/upstream/ID/
-with a PROVENANCE file, and prints that directory.
+with a PROVENANCE file, and prints that directory. devel/gentree.sh makes
+backports/ from the module part; tests/vm/build-tools.sh takes the rest.
 USAGE
 }
 
@@ -61,7 +62,8 @@ PATHS=(
 # copy_paths SRC DST: copy the PATHS from kernel tree SRC into DST
 copy_paths() {
 	local p
-	[ -d "$1/drivers/net/ovpn" ] || die "$1 has no drivers/net/ovpn (ovpn is in Linux 6.16 and later)"
+	[ -d "$1/drivers/net/ovpn" ] || die "$1 has no drivers/net/ovpn (ovpn is in Linux" \
+		"$(. "$top/scripts/kernel-range.conf" && echo "$OVPN_KERNEL_INTREE") and later)"
 	for p in "${PATHS[@]}"; do
 		[ -e "$1/$p" ] || die "$1 lacks $p"
 		mkdir -p "$2/$(dirname "$p")"

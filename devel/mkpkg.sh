@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Build the ovpn-dkms .deb or .rpm from a release tarball (devel/dist.sh):
+# Build the ovpn-backports-dkms .deb or .rpm from a release tarball (devel/dist.sh):
 # no coccinelle, no network, only what the tarball and debian/ or the spec hold.
 set -euo pipefail
 
@@ -11,10 +11,12 @@ usage() {
 Usage: mkpkg.sh [--out DIR] deb|rpm TARBALL
 
 deb: builds the source package ovpn-backports and the binary package
-     DIR/ovpn-dkms_<version>-1_all.deb (debhelper + dh-dkms, from debian/),
-     and prints the paths of the .deb and the .changes.
-rpm: builds DIR/ovpn-dkms-<version>-1.noarch.rpm with rpmbuild -tb from the
-     spec the tarball ships (ovpn-dkms.spec) and prints its path.
+     DIR/ovpn-backports-dkms_<version>-1_all.deb (debhelper + dh-dkms, from
+     debian/; control and changelog made by devel/subst.sh), and prints the
+     paths of the .deb and the .changes.
+rpm: builds DIR/ovpn-backports-dkms-<version>-1.noarch.rpm with rpmbuild -tb
+     from the spec the tarball ships (ovpn-backports-dkms.spec) and prints its
+     path.
 DIR defaults to dist/. TARBALL is ovpn-backports-<version>.tar.xz.
 USAGE
 }
@@ -52,13 +54,11 @@ deb)
 	tar -C "$work" -xf "$tarball"
 	src="$work/$base"
 	cp -a "$top/debian" "$src/"
-	kver=$(sed -n 's/^UPSTREAM_KVER=//p' "$src/backports/PROVENANCE")
-	maint=$(sed -n 's/^Maintainer: //p' "$src/debian/control")
-	sed -e "s/@DEB_VERSION@/$version-1/" -e "s/@PACKAGE_VERSION@/$version/" \
-		-e "s/@UPSTREAM_KVER@/$kver/" -e "s|@MAINTAINER@|$maint|" \
-		-e "s/@DEB_DATE@/$(LC_ALL=C date -u -R -d "@$epoch")/" \
-		"$src/debian/changelog.in" > "$src/debian/changelog"
-	rm "$src/debian/changelog.in"
+	for f in control changelog; do
+		"$here/subst.sh" --provenance "$src/backports/PROVENANCE" --epoch "$epoch" \
+			"$src/debian/$f.in" > "$src/debian/$f"
+		rm "$src/debian/$f.in"
+	done
 	(cd "$src" && SOURCE_DATE_EPOCH=$epoch dpkg-buildpackage -us -uc -sa >"$work/build.log" 2>&1) || {
 		tail -n 30 "$work/build.log" >&2
 		die "dpkg-buildpackage failed"
@@ -67,7 +67,7 @@ deb)
 		"$work"/*.buildinfo "$work"/*.orig.tar.xz; do
 		mv -f "$f" "$out/"
 	done
-	echo "$out/ovpn-dkms_${version}-1_all.deb"
+	echo "$out/ovpn-backports-dkms_${version}-1_all.deb"
 	echo "$out/ovpn-backports_${version}-1_$(dpkg --print-architecture).changes"
 	;;
 rpm)
@@ -76,14 +76,14 @@ rpm)
 	SOURCE_DATE_EPOCH=$epoch rpmbuild -tb --nodeps \
 		--define "_topdir $work/rpm" \
 		--define "_buildhost ovpn-backports" \
-		--define "packager $(sed -n 's/^Maintainer: //p' "$top/debian/control")" \
+		--define "packager $(sed -n 's/^Maintainer: //p' "$top/debian/control.in")" \
 		--define "use_source_date_epoch_as_buildtime 1" \
 		--define "clamp_mtime_to_source_date_epoch 1" \
 		"$tarball" >"$work/build.log" 2>&1 || {
 		tail -n 30 "$work/build.log" >&2
 		die "rpmbuild failed"
 	}
-	rpm="$work/rpm/RPMS/noarch/ovpn-dkms-$version-1.noarch.rpm"
+	rpm="$work/rpm/RPMS/noarch/ovpn-backports-dkms-$version-1.noarch.rpm"
 	[ -f "$rpm" ] || die "rpmbuild made no $(basename "$rpm")"
 	mv -f "$rpm" "$out/"
 	echo "$out/$(basename "$rpm")"

@@ -1,16 +1,24 @@
-// Undoes: ovpn's use of the exported inet6_stream_ops (exported by mainline
-// after 6.12) and tcpv6_prot (not exported by 5.4).
-// Needed by: kernels whose Module.symvers lacks either (probed, see
-// compat/include/net/transp_v6.h); a no-op elsewhere.
-// Why not a header: the IPv6 proto/proto_ops are copied in ovpn_tcp_init() by a
-// static function of tcp.c, and attaching must refuse an IPv6 socket when they
-// could not be had (IPv6 disabled). The copy goes through
-// ovpn_compat_tcp6_build_protos(), which takes them from a kernel socket
-// where they are not exported, and ovpn_compat_tcp6_check() runs before the
-// socket's callbacks are changed.
+// SPDX-License-Identifier: GPL-2.0
+// Undoes: ovpn's use of the exported inet6_stream_ops (exported by mainline after 6.12)
+//   and tcpv6_prot (not exported by 5.4).
+// Needed on: kernels whose Module.symvers lacks either: probed
+//   (OVPN_HAVE_EXPORT_inet6_stream_ops, OVPN_HAVE_EXPORT_tcpv6_prot); a no-op elsewhere.
+// Why not a header: the IPv6 proto/proto_ops are copied in ovpn_tcp_init() by a static
+//   function of tcp.c, and attaching must refuse an IPv6 socket when they could not be
+//   had (IPv6 disabled).
+// Hooks: ovpn_compat_tcp6_build_protos, ovpn_compat_tcp6_check
+//   (compat/include/net/transp_v6.h)
 // Files: drivers/net/ovpn/tcp.c
+//
+// The copy goes through ovpn_compat_tcp6_build_protos(), which takes them from a
+// kernel socket where they are not exported, and ovpn_compat_tcp6_check() runs
+// before the socket's callbacks are changed.
+// Detect: any use of the two symbols left, and a copy through the hook without
+// the check on attach.
 
-@init@
+virtual detect
+
+@init depends on !detect@
 identifier build;
 expression P, O;
 symbol tcpv6_prot, inet6_stream_ops;
@@ -18,7 +26,7 @@ symbol tcpv6_prot, inet6_stream_ops;
 - build(P, O, &tcpv6_prot, &inet6_stream_ops);
 + ovpn_compat_tcp6_build_protos(build, P, O);
 
-@depends on init@
+@depends on init && !detect@
 expression SK, STRP, CB;
 identifier ret;
 @@
@@ -26,3 +34,22 @@ identifier ret;
 + if (ret < 0)
 + 	goto err;
   ret = strp_init(STRP, SK, CB);
+
+@depends on detect@
+symbol tcpv6_prot, inet6_stream_ops;
+@@
+(
+* tcpv6_prot
+|
+* inet6_stream_ops
+)
+
+@checked depends on detect@
+expression SK, O;
+@@
+  ovpn_compat_tcp6_check(SK, O)
+
+@depends on detect && !checked@
+expression list es;
+@@
+* ovpn_compat_tcp6_build_protos(es)

@@ -10,14 +10,20 @@ top=$(cd "$here/.." && pwd)
 
 usage() {
 	cat <<'USAGE'
-Usage: build.sh [--allow-intree] [--quiet] [--tree DIR] [--copy-to FILE] KERNEL_DIR [OUTDIR]
+Usage: build.sh [--allow-intree] [--quiet] [--tree DIR] [--copy-to FILE] [--report-only]
+                KERNEL_DIR [OUTDIR]
 
-Checks KERNEL_DIR (scripts/check-kernel.sh), copies Kbuild, compat/ and
-backports/ into OUTDIR (default build/<kernel release>), runs kbuild there
-and verifies ovpn.ko: vermagic of the target kernel, a version line, no
-undefined symbols at modpost. Prints one summary line:
-  <release> built=yes|no warnings=N undefined=N ko=PATH
+Checks KERNEL_DIR (scripts/check-kernel.sh), copies Kbuild, compat/,
+scripts/kernel-range.conf and backports/ into OUTDIR (default
+build/<kernel release>), runs kbuild there and verifies ovpn.ko: vermagic of
+the target kernel, a version line, no undefined symbols at modpost. Writes
+the probe report (which gate decided what on this kernel, and the shims the
+module contains) to OUTDIR/probe-report.txt. Prints one summary line:
+  <release> built=yes|no warnings=N undefined=N ko=PATH ... report=PATH
 and exits non-zero when the module was not built or is not sound.
+--report-only compiles compat/shims.o alone (a few seconds) instead of the
+module, prints the probe report and writes it to OUTDIR/probe-report.txt
+(OUTDIR default: build/report/<kernel release>).
 --copy-to FILE copies the verified module to FILE.
 --tree DIR takes the generated tree from DIR instead of backports/.
 Environment: KEEP_GOING=1 (make -k, to see every error), CC (default: the compiler the kernel was configured with when
@@ -30,6 +36,7 @@ args=()
 quiet=0
 tree="$top/backports"
 copy_to=""
+report_only=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-h|--help) usage; exit 0 ;;
@@ -37,6 +44,7 @@ while [ $# -gt 0 ]; do
 	--quiet) quiet=1; shift ;;
 	--tree) tree=$(cd "$2" && pwd); shift 2 ;;
 	--copy-to) copy_to="$2"; shift 2 ;;
+	--report-only) report_only=1; shift ;;
 	*) break ;;
 	esac
 done
@@ -46,6 +54,7 @@ kdir="$1"
 kdir=$(cd "$kdir" && pwd)
 rel=$(ktree_release "$kdir")
 out="${2:-$top/build/$rel}"
+[ "$report_only" = 0 ] || out="${2:-$top/build/report/$rel}"
 
 [ -f "$tree/PROVENANCE" ] ||
 	{ echo "ovpn-backports: $tree is missing: run 'make sources' first" >&2; exit 1; }
@@ -56,8 +65,9 @@ out=$(cd "$out" && pwd)
 rm -rf "$out/src"
 mkdir -p "$out/src"
 cp -a "$top/Kbuild" "$top/compat" "$out/src/"
+mkdir -p "$out/src/scripts"
+cp -a "$top/scripts/kernel-range.conf" "$out/src/scripts/"
 cp -a "$tree" "$out/src/backports"
-rm -rf "$out/src/backports/tools" "$out/src/backports/Documentation"
 
 # The compiler: the one named in the kernel's config if this host has it.
 mk=()
@@ -93,18 +103,46 @@ if grep -q '^CONFIG_DEBUG_INFO_BTF_MODULES=y' "$kdir/.config" && [ "$cc_have" !=
 	mk+=(CONFIG_DEBUG_INFO_BTF_MODULES=)
 fi
 
+# write_report MARKERS: the probe report of this build, from the flags its
+# compat/shims.o was compiled with and the shim markers (one a line) it got
+write_report() {
+	local report="$out/probe-report.txt"
+	{
+		echo "# ovpn-backports probe report: kernel $rel ($kdir)"
+		echo "# module: $(modinfo -F version "$ko" 2>/dev/null || echo "none (compat/shims.o only)")"
+		[ -z "${OVPN_FORCE_V4MAPPED_SHIM:-}" ] || echo "# OVPN_FORCE_V4MAPPED_SHIM=$OVPN_FORCE_V4MAPPED_SHIM"
+		bash "$out/src/compat/gates.sh" --report --shims "$1" \
+			--flags "$out/src/compat/.shims.o.cmd" "$kdir"
+	} > "$report.tmp" && mv "$report.tmp" "$report"
+}
+
 log="$out/build.log"
+target=modules
+[ "$report_only" = 0 ] || target=compat/shims.o
 t0=$(date +%s)
 set +e
 make -C "$kdir" M="$out/src" CC="$cc" HOSTCC="${HOSTCC:-gcc}" "${mk[@]}" \
 	${KEEP_GOING:+-k} ${OVPN_FORCE_V4MAPPED_SHIM:+OVPN_FORCE_V4MAPPED_SHIM="$OVPN_FORCE_V4MAPPED_SHIM"} \
-	-j"${JOBS:-$(nproc)}" modules >"$log" 2>&1
+	-j"${JOBS:-$(nproc)}" "$target" >"$log" 2>&1
 rc=$?
 set -e
 t1=$(date +%s)
 warnings=$(grep -cE '^[^ ]+:[0-9]+:[0-9]+: warning:' "$log" || true)
 undefined=$(grep -cE 'undefined!|Unknown symbol' "$log" || true)
 ko="$out/src/ovpn.ko"
+if [ "$report_only" = 1 ]; then
+	obj="$out/src/compat/shims.o"
+	[ $rc -eq 0 ] && [ -f "$obj" ] || {
+		grep -E 'warning:|error:|\*\*\* .*Stop\.$' "$log" | head -n 40 >&2 || true
+		echo "build: compat/shims.o did not build against $rel, see $log" >&2
+		exit 1
+	}
+	objcopy -O binary --only-section=.modinfo "$obj" "$out/modinfo.bin"
+	tr '\0' '\n' < "$out/modinfo.bin" | sed -n 's/^ovpn_shim=//p' > "$out/shims.txt"
+	write_report "$out/shims.txt"
+	cat "$out/probe-report.txt"
+	exit 0
+fi
 built=no
 [ $rc -eq 0 ] && [ -f "$ko" ] && built=yes
 if [ "$built" = yes ]; then
@@ -116,6 +154,8 @@ if [ "$built" = yes ]; then
 	esac
 	[ -n "$version" ] || { echo "build: $ko has no version line" >&2; built=no; }
 	cp "$ko" "$out/ovpn.ko"
+	modinfo -F ovpn_shim "$ko" > "$out/shims.txt"
+	write_report "$out/shims.txt"
 fi
 if [ "$quiet" = 0 ] || [ "$built" = no ]; then
 	grep -E 'warning:|error:|undefined!|ERROR|\*\*\* .*Stop\.$' "$log" | head -n 40 >&2 || true
@@ -123,5 +163,5 @@ fi
 if [ "$built" = yes ] && [ -n "$copy_to" ]; then
 	cp "$out/ovpn.ko" "$copy_to"
 fi
-echo "$rel built=$built warnings=$warnings undefined=$undefined seconds=$((t1 - t0)) ko=$out/ovpn.ko log=$log"
+echo "$rel built=$built warnings=$warnings undefined=$undefined seconds=$((t1 - t0)) ko=$out/ovpn.ko log=$log report=$out/probe-report.txt"
 [ "$built" = yes ] && [ "$undefined" = 0 ]

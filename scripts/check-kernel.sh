@@ -8,18 +8,20 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/kernel-tree.sh"
 
 usage() {
-	cat <<'USAGE'
+	cat <<USAGE
 Usage: check-kernel.sh [--allow-intree] KERNEL_DIR
 
-Exits 0 if KERNEL_DIR is a configured kernel build tree of Linux 5.4 to 6.15
-whose .config enables what ovpn needs; otherwise prints one line naming what
-is wrong (the missing options by name) and exits 1. Exit 77 (the DKMS "skip"
-code) for kernels of 6.16 and later, which ship ovpn themselves, unless
---allow-intree is given (used to build the native reference).
+Exits 0 if KERNEL_DIR is a configured kernel build tree of Linux $(krange_text)
+(scripts/kernel-range.conf) whose .config enables what ovpn needs; otherwise
+prints one line naming what is wrong (the missing options by name) and exits 1.
+Exit 77 (the DKMS "skip" code) for kernels of $OVPN_KERNEL_INTREE and later, which ship
+ovpn themselves, unless --allow-intree is given or OVPN_ALLOW_INTREE_KERNEL=1 is
+in the environment (README: the opt-in; also used to build the native reference).
 USAGE
 }
 
 allow_intree=0
+[ "${OVPN_ALLOW_INTREE_KERNEL:-}" != 1 ] || allow_intree=1
 case "${1:-}" in
 -h|--help) usage; exit 0 ;;
 --allow-intree) allow_intree=1; shift ;;
@@ -35,15 +37,15 @@ die() { echo "ovpn-backports: $*" >&2; exit "${2:-1}"; }
 read -r maj min sub < <(ktree_version "$k" || echo) && [ -n "${sub:-}" ] ||
 	die "$k is not prepared (no include/generated/uapi/linux/version.h): run make modules_prepare there"
 rel=$(ktree_release "$k")
-code=$((maj * 65536 + min * 256 + sub))
-if [ "$code" -lt $((5 * 65536 + 4 * 256)) ]; then
-	die "kernel $rel is older than 5.4, the oldest this backport supports"
-fi
-if [ "$code" -ge $((6 * 65536 + 16 * 256)) ] && [ "$allow_intree" = 0 ]; then
-	die "kernel $rel ships ovpn in-tree (since 6.16): use its own module, this backport is for 5.4 to 6.15" 77
-fi
+case "$(krange_class "$maj" "$min")" in
+below)
+	die "kernel $rel is older than $OVPN_KERNEL_MIN, the oldest this backport supports" ;;
+intree)
+	[ "$allow_intree" = 1 ] ||
+		die "kernel $rel ships ovpn in-tree (since $OVPN_KERNEL_INTREE): use its own module, this backport is for $(krange_text) (README: OVPN_ALLOW_INTREE_KERNEL=1 builds it anyway)" 77 ;;
+esac
 
-# What drivers/net/Kconfig's OVPN depends on and selects (upstream 6.16+).
+# What drivers/net/Kconfig's OVPN depends on and selects (upstream, in-tree).
 need=(NET INET MODULES DST_CACHE NET_UDP_TUNNEL STREAM_PARSER CRYPTO CRYPTO_AES
       CRYPTO_AEAD CRYPTO_GCM CRYPTO_CHACHA20POLY1305)
 missing=()

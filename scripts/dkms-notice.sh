@@ -2,14 +2,20 @@
 # Tell which installed kernels DKMS will not build ovpn for, and why.
 set -euo pipefail
 
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=scripts/kernel-tree.sh
+. "$here/kernel-tree.sh"
+
 usage() {
-	cat <<'USAGE'
+	cat <<USAGE
 Usage: dkms-notice.sh [--root DIR] [KERNEL_RELEASE...]
 
 For each kernel release (default: every directory of DIR/lib/modules) outside
-the range this backport supports (Linux 5.4 to 6.15), prints one line saying
-that DKMS skips it and why. Kernels of 6.16 and later ship ovpn in-tree: they
-keep their own module. Run by DKMS after `dkms add` (POST_ADD) and by the
+the range this backport supports (Linux $(krange_text), scripts/kernel-range.conf),
+prints one line saying that DKMS skips it and why. Kernels of $OVPN_KERNEL_INTREE and
+later ship ovpn in-tree: they keep their own module, unless the user opted in
+(OVPN_ALLOW_INTREE_KERNEL=1, in the environment or DIR/etc/dkms/ovpn.conf).
+Run by DKMS after \`dkms add\` (POST_ADD), by scripts/dkms-kernels.sh and by the
 .deb/.rpm install scripts. Always exits 0.
 USAGE
 }
@@ -27,12 +33,15 @@ if [ ${#kernels[@]} -eq 0 ]; then
 fi
 for k in "${kernels[@]}"; do
 	[[ "$k" =~ ^([0-9]+)\.([0-9]+) ]] || continue
-	maj=${BASH_REMATCH[1]} min=${BASH_REMATCH[2]}
-	code=$((maj * 256 + min))
-	if [ "$code" -ge $((6 * 256 + 16)) ]; then
-		echo "ovpn-dkms: kernel $k is skipped: Linux 6.16 and later ship ovpn in-tree; that kernel keeps its own ovpn module (this backport is for 5.4 to 6.15)"
-	elif [ "$code" -lt $((5 * 256 + 4)) ]; then
-		echo "ovpn-dkms: kernel $k is skipped: it is older than 5.4, the oldest this backport supports"
-	fi
+	case "$(krange_class "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}")" in
+	intree)
+		if krange_allow_intree "$root"; then
+			echo "ovpn-backports: kernel $k ships ovpn in-tree; OVPN_ALLOW_INTREE_KERNEL=1: the backport is built for it and is loaded instead of the kernel's own ovpn module (README: \"Kernels that ship ovpn\")"
+		else
+			echo "ovpn-backports: kernel $k is skipped: Linux $OVPN_KERNEL_INTREE and later ship ovpn in-tree; that kernel keeps its own ovpn module (this backport is for $(krange_text); README: OVPN_ALLOW_INTREE_KERNEL)"
+		fi ;;
+	below)
+		echo "ovpn-backports: kernel $k is skipped: it is older than $OVPN_KERNEL_MIN, the oldest this backport supports" ;;
+	esac
 done
 exit 0

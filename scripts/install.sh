@@ -2,13 +2,17 @@
 # Install a built ovpn.ko for the kernel it was built for, then run depmod.
 set -euo pipefail
 
+here=$(cd "$(dirname "$0")" && pwd)
+
 usage() {
 	cat <<'USAGE'
 Usage: install.sh [--root DIR] OVPN_KO
 
 Copies OVPN_KO to DIR/lib/modules/<its vermagic release>/updates/ovpn.ko and
 runs depmod for that kernel. Refuses a module built for a kernel that is not
-installed (no /lib/modules/<release>) unless --root is given.
+installed (no /lib/modules/<release>) unless --root is given. Then says so if
+this machine's openvpn is older than 2.7, which does not use the module
+(scripts/openvpn-check.sh).
 USAGE
 }
 root=""
@@ -28,3 +32,4 @@ dest="$root/lib/modules/$rel/updates"
 install -D -m 644 "$ko" "$dest/ovpn.ko"
 depmod ${root:+-b "$root"} "$rel"
 echo "installed $dest/ovpn.ko"
+"$here/openvpn-check.sh" >&2

@@ -3,7 +3,17 @@
 set -euo pipefail
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=scripts/kernel-range.conf
+. "$TOP/scripts/kernel-range.conf"
 
+case "${1:-}" in
+-h|--help)
+	echo "Usage: tests/t-errors.sh [--can-fail]"
+	echo "Bad input gets a clear error. --can-fail: one case fed an input that is not"
+	echo "bad (a tree of the oldest supported kernel, scripts/kernel-range.conf, for"
+	echo "'older than' it): must print not ok and exit non-zero."
+	exit 0 ;;
+esac
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -19,8 +29,30 @@ expect_error() {
 	fi
 }
 
-# The generated tree must exist for the build checks to get past it.
-[ -f "$TOP/backports/PROVENANCE" ] || make -s -C "$TOP" sources >/dev/null 2>&1
+# fake_tree DIR MAJOR MINOR RELEASE: a fake configured kernel tree of that version
+fake_tree() {
+	mkdir -p "$1/include/generated/uapi/linux"
+	touch "$1/Makefile"
+	echo 'CONFIG_NET=y' > "$1/.config"
+	echo "#define UTS_RELEASE \"$4\"" > "$1/include/generated/utsrelease.h"
+	echo "#define LINUX_VERSION_CODE $(($2 * 65536 + $3 * 256 + 255))" > "$1/include/generated/uapi/linux/version.h"
+}
+
+# The generated tree must exist and be up to date (the Makefile regenerates it when
+# upstream.pin, VERSION, gentree or a patch changed) for the build checks to get past it.
+make -s -C "$TOP" "$TOP/backports/PROVENANCE" >/dev/null 2>&1
+
+if [ "${1:-}" = --can-fail ]; then
+	# The suite can fail (tests/t-canfail.sh): the "older than $OVPN_KERNEL_MIN"
+	# case given a tree of $OVPN_KERNEL_MIN itself, which is not too old: no
+	# such error, so "not ok".
+	fake_tree "$tmp/linux-min" "${OVPN_KERNEL_MIN%%.*}" "${OVPN_KERNEL_MIN#*.}" "$OVPN_KERNEL_MIN.0-1-amd64"
+	expect_error "kernel older than $OVPN_KERNEL_MIN" "older than $OVPN_KERNEL_MIN" \
+		make -s -C "$TOP" KERNEL_SRC="$tmp/linux-min"
+	tap_done
+	exit 0
+fi
+
 before=$(cd "$TOP" && find backports -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum)
 
 expect_error "no kernel tree" "no kernel tree at /nonexistent" \
@@ -29,13 +61,9 @@ expect_error "KVER without headers" "no kernel tree at /lib/modules/0.0.0-none/b
 	make -s -C "$TOP" KVER=0.0.0-none
 
 # A fake configured 4.19 tree.
-old="$tmp/linux-4.19"
-mkdir -p "$old/include/generated/uapi/linux"
-touch "$old/Makefile"
-echo 'CONFIG_NET=y' > "$old/.config"
-echo '#define UTS_RELEASE "4.19.0-27-amd64"' > "$old/include/generated/utsrelease.h"
-echo "#define LINUX_VERSION_CODE $((4 * 65536 + 19 * 256 + 255))" > "$old/include/generated/uapi/linux/version.h"
-expect_error "kernel older than 5.4" "older than 5.4" make -s -C "$TOP" KERNEL_SRC="$old"
+fake_tree "$tmp/linux-4.19" 4 19 4.19.0-27-amd64
+expect_error "kernel older than $OVPN_KERNEL_MIN" "older than $OVPN_KERNEL_MIN" \
+	make -s -C "$TOP" KERNEL_SRC="$tmp/linux-4.19"
 
 # A real 6.1 tree whose config lacks STREAM_PARSER and CRYPTO_CHACHA20POLY1305.
 cfg="$tmp/k61"
@@ -63,7 +91,7 @@ refused_77() {
 	echo "exit $rc"
 	[ "$rc" -eq 77 ] && grep -q "ships ovpn in-tree" "$tmp/err"
 }
-check "6.16+ kernel is refused with exit 77 and the reason" refused_77
+check "$OVPN_KERNEL_INTREE+ kernel is refused with exit 77 and the reason" refused_77
 
 # Unreachable or wrong upstream refs; the generated tree stays as it was.
 expect_error "unreachable git upstream" "cannot reach ref 'v7.3.4' at https://git.invalid/linux.git" \
@@ -83,32 +111,33 @@ expect_error "Debian source without ovpn" \
 	"linux-source-6\.1\.tar\.[a-z0-9]+ does not hold the ovpn sources" \
 	make -s -C "$TOP" sources UPSTREAM=debian:linux-source-6.1
 
-# A semantic patch that no longer matches: upstream where one patched file changed.
-first=$(sed -n 's/^\([0-9][^ ]*\.cocci\).*/\1/p' "$TOP/patches/series" | head -n1)
-file=""
-[ -z "$first" ] || file=$(sed -n 's|^// Files: *||p' "$TOP/patches/$first" | awk '{print $1}')
-# changed_upstream: the pin with the first file that patch rewrites emptied
-changed_upstream() {
-	local pristine
-	[ -n "$first" ] || { echo "patches/series has no semantic patch"; return 1; }
-	[ -n "$file" ] || { echo "$first has no // Files: line"; return 1; }
+# A semantic patch that no longer matches: an upstream where the construct a
+# patch undoes is present in a new place (a netdev_lock() outside
+# ovpn_peer_add(), which patches/0303 must not rewrite unchecked). gentree
+# stops naming the patch, the file and the line of that construct.
+# mutated_upstream: the pin with a netdev_lock() in ovpn_peer_keepalive_set()
+mutline=""
+mutated_upstream() {
+	local pristine f="$tmp/changed/src/drivers/net/ovpn/peer.c"
 	pristine=$("$TOP/devel/fetch-upstream.sh" 2>/dev/null) &&
 		cp -a "$pristine" "$tmp/changed" &&
-		: > "$tmp/changed/src/$file"
+		sed -i '/^void ovpn_peer_keepalive_set(/,/^}/s/^\tmod_delayed_work(/\tnetdev_lock(peer->ovpn->dev);\n&/' "$f" &&
+		mutline=$(grep -n 'netdev_lock(peer->ovpn->dev);' "$f" | cut -d: -f1) && [ -n "$mutline" ]
 }
 nothing_half_written() {
 	[ ! -e "$tmp/gen/backports" ] && [ -z "$(find "$tmp/gen" -name '.gentree.*')" ]
 }
-check "an upstream where the first semantic patch no longer matches ($first: ${file##*/} emptied)" \
-	changed_upstream
+check "mutated upstream: netdev_lock() in ovpn_peer_keepalive_set()" mutated_upstream
 if passed; then
-	expect_error "semantic patch no longer applies (names patch and file)" \
-		"$first.*(no longer applies|failed).*${file##*/}|$first: .*${file##*/}" \
+	expect_error "construct in a new place stops gentree (one line: patch, file, line)" \
+		"^gentree: 0303-netdev-lock.cocci: drivers/net/ovpn/peer.c:$mutline: netdev_lock\\(peer->ovpn->dev\\); is the construct" \
 		"$TOP/devel/gentree.sh" --out "$tmp/gen/backports" "$tmp/changed"
+	check "the error is one line" test "$(grep -c . "$tmp/err")" -eq 1
 	check "failed transform leaves nothing half-written" nothing_half_written
 else
-	not_run "semantic patch no longer applies (names patch and file)" "no changed upstream"
-	not_run "failed transform leaves nothing half-written" "no changed upstream"
+	not_run "construct in a new place stops gentree (one line: patch, file, line)" "no mutated upstream"
+	not_run "the error is one line" "no mutated upstream"
+	not_run "failed transform leaves nothing half-written" "no mutated upstream"
 fi
 
 after=$(cd "$TOP" && find backports -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum)

@@ -7,10 +7,29 @@ set -euo pipefail
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
+case "${1:-}" in
+-h|--help) sed -n '2,5s/^# \{0,1\}//p' "$0"
+	echo "--can-fail: the README and reference checks on broken copies (must fail)"; exit 0 ;;
+--can-fail|"") ;;
+*) echo "usage: $0 [--can-fail]" >&2; exit 2 ;;
+esac
+
 vm="$TOP/tests/vm"
 nld=(python3 "$vm/nldiff.py")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+
+# --can-fail (tests/t-canfail.sh): README without the allow-list's first rule,
+# and a reference that lacks its last answer: both checks must turn red.
+if [ "${1:-}" = --can-fail ]; then
+	awk '!done && /^- `[a-z0-9-]*` \(kernels / {done = 1; next} 1' "$TOP/README.md" > "$tmp/README.md"
+	check "README's Limitations carry the allow-list (a rule removed)" \
+		"${nld[@]}" readme --check "$tmp/README.md"
+	sed '$d' "$vm/nldiff-ref-7.3.jsonl" > "$tmp/ref.jsonl"
+	check "the reference answers the current corpus (its last answer removed)" \
+		"${nld[@]}" diff --reference "$tmp/ref.jsonl" "$vm/nldiff-ref-7.3.jsonl"
+	tap_done
+fi
 
 check "python helpers compile" python3 -c "
 import ast, sys

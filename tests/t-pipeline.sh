@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Fetch + transform + build: upstream 7.3.4 (the pin) and 7.2.13 on every matrix
-# kernel, and every kind of upstream source. Prints how long each stage took.
+# kernel, an older upstream derived from the pin (tests/older-upstream/) on
+# 5.10, 6.1 and 6.12, and every kind of upstream source. Prints how long each
+# stage took.
 set -euo pipefail
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -13,25 +15,6 @@ cleanup() { rm -rf "$tmp" "${made[@]}"; }
 trap cleanup EXIT
 now() { date +%s.%N; }
 secs() { printf '%.1f' "$(echo "$2 - $1" | bc)"; }
-
-# --- the pin -> backports/
-# (each step is a function run by check: a failing step prints "not ok NAME"
-# and the steps that need its result fail by themselves, naming what is missing)
-pristine=""
-fetch_pin() { pristine=$("$TOP/devel/fetch-upstream.sh" 2>"$tmp/fetch.err"); }
-gentree_pin() {
-	[ -n "$pristine" ] || { echo "no pristine upstream (fetch failed)"; return 1; }
-	"$TOP/devel/gentree.sh" "$pristine" 2>"$tmp/gentree.err"
-}
-t0=$(now)
-check "fetch the pinned upstream" fetch_pin
-t1=$(now)
-sed 's/^/# /' "$tmp/fetch.err"
-check "transform upstream 7.3.4 into backports/" gentree_pin
-t2=$(now)
-sed 's/^/# /' "$tmp/gentree.err" 2>/dev/null || true
-check "backports/PROVENANCE records upstream 7.3.4" grep -qx 'UPSTREAM_KVER=7.3.4' "$TOP/backports/PROVENANCE"
-diag "benchmark: fetch $(secs "$t0" "$t1") s, transform $(secs "$t1" "$t2") s"
 
 # build_on LABEL TREE KERNEL: build TREE for KERNEL; zero warnings, no undefined
 # symbols. Sets line (build.sh's summary) and rel (the kernel's release).
@@ -63,6 +46,58 @@ check_matrix() {
 	done
 }
 
+case "${1:-}" in
+-h|--help)
+	echo "Usage: tests/t-pipeline.sh [--can-fail]"
+	echo "Fetch, transform, build the matrix. --can-fail: the matrix check on debian-6.1"
+	echo "given a tree that cannot build and one that does not exist: must print not ok."
+	exit 0 ;;
+--can-fail)
+	# The suite can fail (tests/t-canfail.sh): a generated tree with an #error
+	# in every file, and a tree that is not there (its points are not dropped).
+	[ -f "$TOP/backports/PROVENANCE" ] || make -s -C "$TOP" sources >/dev/null 2>&1
+	cp -a "$TOP/backports" "$tmp/broken"
+	for f in "$tmp/broken"/drivers/net/ovpn/*.c; do sed -i '1i #error deliberately broken (t-pipeline.sh --can-fail)' "$f"; done
+	KERNELS_ALL=debian-6.1 check_matrix broken "$tmp/broken" 7.3.4
+	KERNELS_ALL=debian-6.1 check_matrix missing "$tmp/none" 7.3.4
+	tap_done
+	exit 0 ;;
+esac
+
+# --- the pin -> backports/
+# (each step is a function run by check: a failing step prints "not ok NAME"
+# and the steps that need its result fail by themselves, naming what is missing)
+pristine=""
+fetch_pin() { pristine=$("$TOP/devel/fetch-upstream.sh" 2>"$tmp/fetch.err"); }
+gentree_pin() {
+	[ -n "$pristine" ] || { echo "no pristine upstream (fetch failed)"; return 1; }
+	"$TOP/devel/gentree.sh" "$pristine" 2>"$tmp/gentree.err"
+}
+t0=$(now)
+check "fetch the pinned upstream" fetch_pin
+t1=$(now)
+sed 's/^/# /' "$tmp/fetch.err"
+check "transform upstream 7.3.4 into backports/" gentree_pin
+t2=$(now)
+sed 's/^/# /' "$tmp/gentree.err" 2>/dev/null || true
+check "backports/PROVENANCE records upstream 7.3.4" grep -qx 'UPSTREAM_KVER=7.3.4' "$TOP/backports/PROVENANCE"
+diag "benchmark: fetch $(secs "$t0" "$t1") s, transform $(secs "$t1" "$t2") s"
+
+# hooks_traceable TREE: every hook in TREE (ovpn_compat_* / OVPN_COMPAT_*) is on
+# the Hooks: line of exactly one patch, which names the compat header defining
+# it (tests/cocci/run.sh checks that it is defined there)
+hooks_traceable() {
+	local h n rc=0
+	for h in $(grep -rhoE '\b(ovpn_compat_[a-z0-9_]+|OVPN_COMPAT_[A-Z0-9_]+)\b' "$1" | sort -u); do
+		n=$(sed -n '/^\/\/ Hooks:/,/^\/\/ Files:/p' "$TOP"/patches/*.cocci | grep -cw "$h" || true)
+		[ "$n" = 1 ] || { echo "$h: on the Hooks: line of $n patches"; rc=1; }
+	done
+	return "$rc"
+}
+check "every hook in backports/ is listed by exactly one patch (Hooks:)" hooks_traceable "$TOP/backports"
+mkdir -p "$tmp/unlisted" && echo 'ovpn_compat_not_a_hook(x);' > "$tmp/unlisted/x.c"
+check "the hook check fails on an unlisted one" eval '! hooks_traceable "$tmp/unlisted"'
+
 t0=$(now)
 check_matrix 7.3.4 "$TOP/backports" 7.3.4
 diag "benchmark: build matrix (4 kernels) $(secs "$t0" "$(now)") s"
@@ -80,6 +115,50 @@ check "the same series applies to upstream 7.2.13" gentree_72
 sed 's/^/# /' "$tmp/g72.err" 2>/dev/null || true
 # (without the 7.2 tree every point of its matrix fails, naming the missing tree)
 check_matrix 7.2.13 "$tmp/bp72" 7.2.13
+
+# --- an older upstream, derived from the pin without a download: the upstream
+# changes the patches exist for reverted in a copy (tests/older-upstream/).
+# gentree must skip what has nothing to undo, give the older shapes their hooks,
+# and the tree must build clean on the kernels that need the patches.
+t0=$(now)
+older="$tmp/older"
+check "derive an older upstream from the pin (tests/older-upstream/*.patch)" \
+	"$TOP/tests/older-upstream/derive.sh" "$pristine" "$older"
+check "gentree carries the older upstream" \
+	eval '"$TOP/devel/gentree.sh" --out "$tmp/bpold" "$older" 2>"$tmp/gold.err"'
+sed 's/^/# /' "$tmp/gold.err" 2>/dev/null || true
+# gen_older_skips ERR TREE: gentree's stderr ERR and PROVENANCE of TREE say 0303
+# alone was skipped
+gen_older_skips() {
+	local err
+	err=$(cat "$1") &&
+		grep -qx 'gentree: 0303-netdev-lock.cocci: nothing to undo in drivers/net/ovpn/peer.c .*skipped' <<< "$err" &&
+		[ "$(grep -c 'nothing to undo in' <<< "$err")" = 1 ] &&
+		grep -qx 'PATCHES_SKIPPED="0303-netdev-lock.cocci:drivers/net/ovpn/peer.c"' "$2/PROVENANCE" &&
+		grep -qx "PATCHES_APPLIED=$(($(grep -c '^[0-9].*\.cocci' "$TOP/patches/series") - 1))" "$2/PROVENANCE"
+}
+check "older upstream: only 0303 skipped (one line, in PROVENANCE), every other patch applied" \
+	gen_older_skips "$tmp/gold.err" "$tmp/bpold"
+# older_shapes TREE: the older shapes of recvmsg, newlink and keepalive got their hooks
+older_shapes() {
+	local d="$1/drivers/net/ovpn"
+	grep -q 'recvmsg = ovpn_compat_proto_recvmsg_addr_len(ovpn_tcp_recvmsg);' "$d/tcp.c" &&
+		grep -q 'return ovpn_compat_dstats_register_netdevice(dev);' "$d/main.c" &&
+		grep -q 'ovpn_compat_queue_delayed_work(ovpn->dev, system_wq,' "$d/peer.c" &&
+		! grep -qE '(^|[^_])(schedule|queue|mod)_delayed_work\(' "$d/peer.c"
+}
+check "older upstream: its recvmsg, newlink and keepalive shapes got their hooks" \
+	older_shapes "$tmp/bpold"
+# both checks can fail: the pin's tree skips nothing and has the newer shapes
+check "every hook in the older tree is listed by exactly one patch (Hooks:)" hooks_traceable "$tmp/bpold"
+check "the skip check fails on the pin's tree" eval '! gen_older_skips "$tmp/gentree.err" "$TOP/backports"'
+check "the shapes check fails on the pin's tree" eval '! older_shapes "$TOP/backports"'
+for k in debian-5.10 debian-6.1 debian-6.12; do
+	check "older upstream builds on $k with zero warnings and no undefined symbols" \
+		build_on older "$tmp/bpold" "$k"
+	diag "older $k: $line"
+done
+diag "benchmark: older upstream (derive, transform, 3 builds) $(secs "$t0" "$(now)") s"
 
 # --- the other kinds of source: git URL@REF, local tree, tarball
 src="$tmp/linux"

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The semantic patches with the coccinelle of each Debian release a user may
 # have: bullseye 1.1.0, trixie 1.3.0 (the host's, bookworm 1.1.1, is the
-# reference). Each must pass the unit tests and generate, from upstream 7.3.4
-# and 7.2.13, a tree byte-identical to the host's.
+# reference). Each must pass the unit tests and generate, from upstream 7.3.4,
+# 7.2.13 and an older upstream derived from the pin (tests/older-upstream/), a
+# tree byte-identical to the host's.
 set -euo pipefail
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -13,7 +14,8 @@ trap 'rm -rf "$tmp"' EXIT
 
 command -v spatch >/dev/null || { echo "Bail out! spatch not found (apt-get install coccinelle)"; exit 1; }
 diag "reference: $(spatch --version | head -n1)"
-sources=(pin debian:linux-source-7.2)
+# SPATCH_SOURCES: the upstreams to generate from (default: the pin and 7.2)
+read -r -a sources <<< "${SPATCH_SOURCES:-pin debian:linux-source-7.2}"
 pristine=()
 for i in "${!sources[@]}"; do
 	src="${sources[$i]}"
@@ -25,19 +27,34 @@ for i in "${!sources[@]}"; do
 	if "$TOP/devel/gentree.sh" --out "$tmp/ref$i" "$p" 2>"$tmp/gen.err"; then ok=0; else ok=1; fi
 	tap "$ok" "reference tree from $(sed -n 's/^UPSTREAM_KVER=//p' "$p/PROVENANCE") with the host's spatch"
 done
+# the older shapes of the constructs (other rules of the patches run there)
+i=${#pristine[@]}
+check "derive an older upstream from the pin" \
+	"$TOP/tests/older-upstream/derive.sh" "${pristine[0]}" "$tmp/older"
+pristine[i]="$tmp/older"
+check "reference tree from the older upstream with the host's spatch" \
+	"$TOP/devel/gentree.sh" --out "$tmp/ref$i" "$tmp/older"
 
 for s in $suites; do
 	if bin=$("$TOP/tests/spatch-from-suite.sh" "$s" 2>"$tmp/fetch.err"); then ok=0; else ok=1; fi
 	tap "$ok" "coccinelle of $s runs here"
-	[ "$ok" -eq 0 ] || { sed 's/^/#   /' "$tmp/fetch.err"; continue; }
-	ver=$(PATH="$bin:$PATH" spatch --version | head -n1)
+	if [ "$ok" -ne 0 ]; then
+		sed 's/^/#   /' "$tmp/fetch.err"
+		not_run "$s: every semantic patch passes its unit test" "no coccinelle of $s"
+		for src in "${sources[@]}"; do
+			not_run "$s: the tree generated from $src is byte-identical to the reference" "no coccinelle of $s"
+		done
+		continue
+	fi
+	ver=$(PATH="$bin:$PATH" spatch --version 2>&1 | head -n1 || true)
 	diag "$s: $ver"
 	if PATH="$bin:$PATH" "$TOP/tests/cocci/run.sh" > "$tmp/unit.$s" 2>&1; then ok=0; else ok=1; fi
 	tap "$ok" "$s ($ver): every semantic patch passes its unit test"
 	grep -E '^not ok|Bail out' "$tmp/unit.$s" | sed 's/^/#   /' || true
-	for i in "${!sources[@]}"; do
+	for i in "${!pristine[@]}"; do
 		p="${pristine[$i]}"
 		up=$(sed -n 's/^UPSTREAM_KVER=//p' "$p/PROVENANCE")
+		[ "$p" != "$tmp/older" ] || up="$up with older shapes"
 		: > "$tmp/diff"
 		if PATH="$bin:$PATH" "$TOP/devel/gentree.sh" --out "$tmp/$s$i" "$p" 2>"$tmp/gen.err" &&
 			diff -r "$tmp/ref$i" "$tmp/$s$i" > "$tmp/diff" 2>&1; then ok=0; else ok=1; fi

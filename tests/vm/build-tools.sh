@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Build (once, cached) what the qemu guests run besides the kernel: the
-# upstream ovpn selftests with our 09xx patches applied, a static ovpn-cli, and
+# upstream ovpn selftests with tests/vm/patches/ applied, a static ovpn-cli, and
 # OpenVPN 2.7 with its own (sid) libraries in a private prefix.
 set -euo pipefail
 
@@ -18,7 +18,10 @@ a cached copy for the same inputs exists:
   tree/tools/net/ynl, tree/Documentation/netlink/specs
   openvpn/                                OpenVPN (Debian sid) + its libraries;
                                           run it with openvpn/run-openvpn
-The cache key covers the pinned upstream, patches/09xx and this script.
+The selftests come from the pristine upstream copy (devel/fetch-upstream.sh,
+the pin) with tests/vm/patches/*.patch applied in name order (plain patches
+to the upstream tests, -p1 from the top of the kernel tree).
+The cache key covers the pinned upstream, tests/vm/patches/ and this script.
 Environment: XDG_CACHE_HOME (cache root), OPENVPN_PKG (default: openvpn, the
 newest version in any Debian suite; pin with openvpn=VERSION).
 USAGE
@@ -39,10 +42,11 @@ cache="${XDG_CACHE_HOME:-$HOME/.cache}/ovpn-backports"
 pristine=$("$top/devel/fetch-upstream.sh")
 openvpn_pkg="${OPENVPN_PKG:-openvpn}"
 
+patches=("$here"/patches/*.patch)
+[ -e "${patches[0]}" ] || patches=()
 key=$({
 	cat "$pristine/PROVENANCE"
-	grep -E '^09[0-9][0-9]-' "$top/patches/series" || true
-	cat "$top"/patches/09[0-9][0-9]-* 2>/dev/null || true
+	for p in "${patches[@]}"; do basename "$p"; cat "$p"; done
 	cat "$0"
 	echo "$openvpn_pkg"
 } | sha256sum | cut -c1-16)
@@ -62,16 +66,22 @@ tmp=$(mktemp -d "$cache/vmtools/.tmp.XXXXXX")
 trap "rm -rf '$tmp'" EXIT
 
 t0=$(date +%s)
-log "generating the selftests tree from $pristine"
-"$top/devel/gentree.sh" --out "$tmp/gen" "$pristine" 2>&1 | sed 's/^/  /' >&2
-mkdir -p "$tmp/tree/Documentation"
-cp -a "$tmp/gen/tools" "$tmp/tree/"
+log "copying the selftests from $pristine"
+mkdir -p "$tmp/tree/Documentation" "$tmp/tree/tools/include/uapi/linux"
+cp -a "$pristine/src/tools/." "$tmp/tree/tools/"
 # the specs and the schemas ynl validates them against (genetlink*.yaml)
-cp -a "$tmp/gen/Documentation/netlink" "$tmp/tree/Documentation/"
+cp -a "$pristine/src/Documentation/netlink" "$tmp/tree/Documentation/"
 [ -f "$tmp/tree/Documentation/netlink/genetlink.yaml" ] ||
 	die "the pristine copy lacks Documentation/netlink/genetlink.yaml (ynl needs it)"
-cp "$tmp/gen/PROVENANCE" "$tmp/tree/"
-rm -rf "$tmp/gen"
+# ovpn-cli is built with the uapi of the upstream release, not the host's
+cp "$pristine/src/include/uapi/linux/"{ovpn.h,if_link.h,udp.h} "$tmp/tree/tools/include/uapi/linux/"
+cp "$pristine/PROVENANCE" "$tmp/tree/"
+for p in "${patches[@]}"; do
+	log "applying $(basename "$p")"
+	patch -d "$tmp/tree" -p1 -s --no-backup-if-mismatch -f -r - < "$p" >"$tmp/patch.log" 2>&1 ||
+		{ sed 's/^/  /' "$tmp/patch.log" >&2; die "$(basename "$p") does not apply to $pristine"; }
+done
+rm -f "$tmp/patch.log"
 
 st="$tmp/tree/tools/testing/selftests/net/ovpn"
 log "building ovpn-cli (static)"

@@ -59,14 +59,12 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$out" ] || { usage >&2; exit 2; }
 case "$test" in
-faults)
-	iters=${VMTEST_FAULT_ITERS:-1}; secs=${VMTEST_FAULT_SECONDS:-1}
-	only=${VMTEST_FAULTS_ONLY:-key-swap tcp-close iface-del netns-del} ;;
-faults-full)
-	iters=${VMTEST_FAULT_ITERS:-5}; secs=${VMTEST_FAULT_SECONDS:-10}
-	only=${VMTEST_FAULTS_ONLY:-key-swap udp-close tcp-close iface-del netns-del netns-kill} ;;
+faults) iters=${VMTEST_FAULT_ITERS:-1}; secs=${VMTEST_FAULT_SECONDS:-1} ;;
+faults-full) iters=${VMTEST_FAULT_ITERS:-5}; secs=${VMTEST_FAULT_SECONDS:-10} ;;
 *) usage >&2; exit 2 ;;
 esac
+# the faults of this test (each set, and VMTEST_FAULTS_ONLY, in common.sh's vm_rows)
+only=$(vm_rows "$test" | sed -n 's/^fault-//p' | grep -vx unload | xargs)
 vm_results_dir "$out"
 rc=0
 t_all=$(vm_now)

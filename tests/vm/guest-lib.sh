@@ -2,6 +2,9 @@
 # Helpers shared by the scripts that run inside the test guest (sourced).
 # shellcheck disable=SC2034 # variables are used by the sourcing scripts
 
+# shellcheck source=tests/vm/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
 # vm_result NAME pass|fail|skip SECONDS [NOTE]: one line of the results table.
 vm_result() {
 	local name="$1" status="$2" secs="$3" note="${4:-}"
@@ -46,12 +49,9 @@ vm_ovpn_links() {
 	echo "$n"
 }
 
-# vm_splats: kernel log lines that look like a splat (not the command line,
-# which has panic=-1 oops=panic on it).
-vm_splats() {
-	dmesg | grep -E 'Oops|BUG|WARNING|panic|KASAN|refcount_t|unregister_netdevice: waiting' |
-		grep -vE '[Cc]ommand line:' || true
-}
+# vm_splats: kernel log lines that look like a splat (common.sh: the same
+# definition the host applies to the console and dmesg.txt).
+vm_splats() { dmesg | vm_splat_lines; }
 
 # vm_kill_ovpn_cli: end the ovpn-cli processes that new_peer/listen left in
 # the background (they hold the transport sockets, like openvpn would).

@@ -14,7 +14,11 @@ usage() {
 Usage: openvpn-e2e.sh --tools DIR --results DIR [--cases LIST]
 
 DIR of --tools is the output of tests/vm/build-tools.sh (openvpn/run-openvpn,
-the ynl cli). Cases (default: all): udp-aes udp-chacha tcp-aes tcp-chacha p2p.
+the ynl cli). Cases (default: all): autoload udp-aes udp-chacha tcp-aes
+tcp-chacha p2p. autoload is udp-aes started with ovpn NOT loaded (no modprobe):
+openvpn must get DCO through the module's genl family alias, and before it
+`openvpn --version` says "DCO version: N/A"; the module it loaded must be
+the one guest.sh checked (RESULTS/../module.txt: ours in updates/, or in-tree).
 Each case passes when both ends reach "Initialization Sequence Completed"
 with DCO in use (the logs show "DCO version:" and "DCO device tun0 opened",
 tun0 is an ovpn netdev, p2p also "P2P mode NCP negotiation result: ...
@@ -26,7 +30,7 @@ USAGE
 
 tools=""
 out=""
-cases="udp-aes udp-chacha tcp-aes tcp-chacha p2p"
+cases="$VM_OPENVPN_CASES"	# common.sh: the rows the host expects
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-h|--help) usage; exit 0 ;;
@@ -149,8 +153,9 @@ counters_moved() {
 }
 
 run_case() {
-	local name="$1" mode proto cipher srvip d t0 why="" ns
+	local name="$1" mode proto cipher srvip d t0 why="" ns autoload=0 file want
 	case "$name" in
+	autoload) mode=server proto=udp cipher=AES-256-GCM autoload=1 ;;
 	udp-aes) mode=server proto=udp cipher=AES-256-GCM ;;
 	udp-chacha) mode=server proto=udp cipher=CHACHA20-POLY1305 ;;
 	tcp-aes) mode=server proto=tcp cipher=AES-256-GCM ;;
@@ -163,7 +168,18 @@ run_case() {
 	mkdir -p "$d"
 	t0=$(vm_now)
 	setup_net
-	modprobe ovpn
+	if [ "$autoload" = 1 ]; then
+		# Nothing loads ovpn but openvpn itself (genl family alias, modules.alias).
+		vm_wait_for 20 modprobe -r ovpn || true
+		[ ! -e /sys/module/ovpn ] || why="ovpn still loaded before the run; "
+		grep -qw 'net-pf-16-proto-16-family-ovpn' "/lib/modules/$(uname -r)/modules.alias" ||
+			why="${why}no genl family alias for ovpn in modules.alias; "
+		"$openvpn" --version > "$d/version-before.txt" 2>&1 || true
+		grep -q '^DCO version: N/A' "$d/version-before.txt" ||
+			why="${why}openvpn --version before the load: $(grep 'DCO version' "$d/version-before.txt" || echo 'no DCO version line'); "
+	else
+		modprobe ovpn
+	fi
 	write_conf server "$mode" "$proto" "$cipher" > "$d/server.conf"
 	write_conf client "$mode" "$proto" "$cipher" > "$d/client.conf"
 	ip netns exec "$SRV" "$openvpn" --config "$d/server.conf" --log "$d/server.log" &
@@ -204,6 +220,16 @@ run_case() {
 		fi
 	done
 	grep -h 'DCO version:' "$d/server.log" | head -n1 | sed 's/^/  /' > "$d/dco-version.txt" || true
+	if [ "$autoload" = 1 ]; then
+		# The module guest.sh checked (module.txt): ours, or the in-tree one on 7.3.
+		file=$(modinfo -n ovpn 2>/dev/null || true)
+		want=$(sed -n 's/^file: //p' "$VM_RESULTS/module.txt" 2>/dev/null || true)
+		if [ ! -e /sys/module/ovpn ]; then
+			why="${why}openvpn ran without loading ovpn; "
+		elif [ -n "$want" ] && [ "$file" != "$want" ]; then
+			why="${why}the ovpn loaded is $file, not $want; "
+		fi
+	fi
 	cleanup
 	vm_wait_for 20 modprobe -r ovpn || why="${why}modprobe -r ovpn failed after the run; "
 	if [ -z "$why" ]; then

@@ -9,8 +9,8 @@
 #include <linux/workqueue.h>
 
 /*
- * netdevice_tracker: mainline 5.17 ("net: add net device refcount tracker
- * infrastructure"), with dev_hold_track()/dev_put_track(); renamed to
+ * netdevice_tracker: mainline 5.17 (4d92b95ff2f9, "net: add net device
+ * refcount tracker infrastructure"), with dev_hold_track()/dev_put_track(); renamed to
  * netdev_hold()/netdev_put() in 6.0 ("net: rename dev_hold_track() to
  * netdev_hold()"). Distribution kernels (RHEL 9) carry both: probed.
  * Without the tracker a plain reference is taken: only the debugging aid
@@ -19,10 +19,13 @@
  * (genl_info::user_ptr[1] in netlink.c).
  */
 #ifndef OVPN_HAVE_NETDEVICE_TRACKER
+OVPN_SHIM(NETDEVICE_TRACKER);
 typedef struct {} netdevice_tracker;
 #endif
 
 #ifndef OVPN_HAVE_NETDEV_HOLD
+OVPN_SHIM(NETDEV_HOLD);
+
 static inline void netdev_hold(struct net_device *dev,
 			       netdevice_tracker *tracker, gfp_t gfp)
 {
@@ -49,13 +52,16 @@ static inline void netdev_put(struct net_device *dev,
 #endif /* !OVPN_HAVE_NETDEV_HOLD */
 
 /*
- * struct pcpu_dstats: private to drivers/net/vrf.c on older kernels (5.4,
- * 5.10 and 5.15 only have the incomplete type behind net_device::dstats):
- * probed, and completed here with vrf's layout. Mainline 6.11 ("net: core,vrf:
+ * struct pcpu_dstats: private to drivers/net/vrf.c before mainline 6.7
+ * (79e0c5be8c73, "net, vrf: Move dstats structure to core"; also in 6.6.y and
+ * 6.1.y); 5.4, 5.10 and 5.15 only have the incomplete type behind
+ * net_device::dstats: probed, and completed here with vrf's layout. Mainline 6.11 ("net: core,vrf:
  * Change pcpu_dstat fields to u64_stats_t") changed the field types: both
  * layouts are probed and handled below.
  */
 #ifndef OVPN_HAVE_PCPU_DSTATS
+OVPN_SHIM(PCPU_DSTATS);
+
 struct pcpu_dstats {
 	u64			rx_packets;
 	u64			rx_bytes;
@@ -71,22 +77,25 @@ struct pcpu_dstats {
 #define __ovpn_dstats_add(field, n)	u64_stats_add(&(field), n)
 #define __ovpn_dstats_read(field)	u64_stats_read(&(field))
 #else
+OVPN_SHIM(PCPU_DSTATS_U64_STATS_T);
 #define __ovpn_dstats_add(field, n)	((field) += (n))
 #define __ovpn_dstats_read(field)	(field)
 #endif
 
 /*
  * dev_dstats_{rx,tx}_{add,dropped}(): added to mainline after 6.12 (absent
- * from 6.12.y; "net: vrf: move to generic dstat helpers"): probed. Same
+ * from 6.12.y, present in 7.3): probed. Same
  * semantics: per-CPU counters, callers run with BHs disabled.
  *
  * Without them the core does not (<= 6.10) or may not report dstats either,
  * so ovpn_compat_ndo_get_stats64() below is installed as .ndo_get_stats64
  * (patches/0301-dstats.cocci); it is NULL where the kernel has the helpers
- * (the core then reports NETDEV_PCPU_STAT_DSTATS itself, since 6.11
- * "net: core: Implement dstats-type stats collections").
+ * (the core then reports NETDEV_PCPU_STAT_DSTATS itself, since mainline 6.11,
+ * 94b601bc4f85 "net: core: Implement dstats-type stats collections").
  */
 #ifndef OVPN_HAVE_DEV_DSTATS
+OVPN_SHIM(DEV_DSTATS);
+
 static inline void dev_dstats_rx_add(struct net_device *dev, unsigned int len)
 {
 	struct pcpu_dstats *dstats = this_cpu_ptr(dev->dstats);
@@ -167,88 +176,120 @@ static inline void ovpn_compat_get_stats64(struct net_device *dev,
 
 /*
  * net_device::pcpu_stat_type = NETDEV_PCPU_STAT_DSTATS (core-managed per-CPU
- * stats): mainline 6.6 ("net: Move {l,t,d}stats allocation to core and
- * convert veth & vrf"), taken by stable 6.1.y (Debian's 6.1.192 has it):
- * probed. Without it ovpn allocates dev->dstats itself before
+ * stats): mainline 6.7 (34d21de99cea, "net: Move {l,t,d}stats allocation to
+ * core and convert veth & vrf"), taken by stable 6.6.y and 6.1.y (Debian's
+ * 6.1.192 has it): probed. Without it ovpn allocates dev->dstats itself before
  * register_netdevice() and frees it from its priv_destructor, i.e. after the
  * last reference to the device is gone, as the core does from free_netdev().
  * The free is idempotent: on some kernels register_netdevice() already calls
  * priv_destructor on failure.
  */
+#ifdef OVPN_HAVE_NETDEV_PCPU_STAT_DSTATS
 static inline void ovpn_compat_dstats_setup(struct net_device *dev)
 {
-#ifdef OVPN_HAVE_NETDEV_PCPU_STAT_DSTATS
 	dev->pcpu_stat_type = NETDEV_PCPU_STAT_DSTATS;
-#endif
 }
 
 static inline int ovpn_compat_dstats_alloc(struct net_device *dev)
 {
-#ifndef OVPN_HAVE_NETDEV_PCPU_STAT_DSTATS
-	dev->dstats = netdev_alloc_pcpu_stats(struct pcpu_dstats);
-	if (!dev->dstats)
-		return -ENOMEM;
-#endif
 	return 0;
 }
 
 static inline void ovpn_compat_dstats_free(struct net_device *dev)
 {
-#ifndef OVPN_HAVE_NETDEV_PCPU_STAT_DSTATS
+}
+#else
+OVPN_SHIM(NETDEV_PCPU_STAT_DSTATS);
+
+static inline void ovpn_compat_dstats_setup(struct net_device *dev)
+{
+}
+
+static inline int ovpn_compat_dstats_alloc(struct net_device *dev)
+{
+	dev->dstats = netdev_alloc_pcpu_stats(struct pcpu_dstats);
+	return dev->dstats ? 0 : -ENOMEM;
+}
+
+static inline void ovpn_compat_dstats_free(struct net_device *dev)
+{
 	free_percpu(dev->dstats);
 	dev->dstats = NULL;
+}
 #endif
+
+/* for a newlink that ends in "return register_netdevice(dev);" (patches/0301) */
+static inline int ovpn_compat_dstats_register_netdevice(struct net_device *dev)
+{
+	int ret = ovpn_compat_dstats_alloc(dev);
+
+	if (ret < 0)
+		return ret;
+	ret = register_netdevice(dev);
+	if (ret < 0)
+		ovpn_compat_dstats_free(dev);
+	return ret;
 }
 
 /*
  * net_device::lltx: mainline 6.12 ("netdev_features: convert NETIF_F_LLTX to
- * dev->lltx"); before it the NETIF_F_LLTX feature bit: probed.
+ * dev->lltx"); before it the NETIF_F_LLTX feature bit: probed. Used by
+ * patches/0306-lltx.cocci.
  */
+#ifdef OVPN_HAVE_NETDEV_LLTX
 static inline void ovpn_compat_netdev_set_lltx(struct net_device *dev)
 {
-#ifdef OVPN_HAVE_NETDEV_LLTX
 	dev->lltx = true;
-#else
-	dev->features |= NETIF_F_LLTX;
-#endif
 }
+#else
+OVPN_SHIM(NETDEV_LLTX);
+
+static inline void ovpn_compat_netdev_set_lltx(struct net_device *dev)
+{
+	dev->features |= NETIF_F_LLTX;
+}
+#endif
 
 /*
- * netdev_lock()/netdev_unlock(): mainline 6.14 ("net: add netdev_lock() /
- * netdev_unlock() helpers"; "net: make netdev_lock() protect
+ * netdev_lock()/netdev_unlock(): mainline 6.14 (ebda2f0bbde5, "net: add
+ * netdev_lock() / netdev_unlock() helpers"; "net: make netdev_lock() protect
  * netdev->reg_state"): probed. ovpn takes it only to read reg_state without
  * racing with unregister_netdevice_many(), which before 6.14 changes
  * reg_state under RTNL only: RTNL gives the same exclusion there
  * (patches/0303-netdev-lock.cocci explains the choice). Callers must not hold
  * RTNL already.
  */
-#ifndef OVPN_HAVE_NETDEV_LOCK
-/* <linux/rtnetlink.h> includes this header: declare what is used here */
-void rtnl_lock(void);
-void rtnl_unlock(void);
-#endif
-
+#ifdef OVPN_HAVE_NETDEV_LOCK
 static inline void ovpn_compat_netdev_lock(struct net_device *dev)
 {
-#ifdef OVPN_HAVE_NETDEV_LOCK
 	netdev_lock(dev);
-#else
-	rtnl_lock();
-#endif
 }
 
 static inline void ovpn_compat_netdev_unlock(struct net_device *dev)
 {
-#ifdef OVPN_HAVE_NETDEV_LOCK
 	netdev_unlock(dev);
+}
 #else
-	rtnl_unlock();
-#endif
+OVPN_SHIM(NETDEV_LOCK);
+
+/* <linux/rtnetlink.h> includes this header: declare what is used here */
+void rtnl_lock(void);
+void rtnl_unlock(void);
+
+static inline void ovpn_compat_netdev_lock(struct net_device *dev)
+{
+	rtnl_lock();
 }
 
+static inline void ovpn_compat_netdev_unlock(struct net_device *dev)
+{
+	rtnl_unlock();
+}
+#endif
+
 /*
- * disable_delayed_work_sync(): mainline 6.10 ("workqueue: Implement
- * disable/enable for (delayed) work items"). The fallback in
+ * disable_delayed_work_sync(): mainline 6.10 (86898fa6b8cd, "workqueue:
+ * Implement disable/enable for (delayed) work items"). The fallback in
  * compat/include/linux/workqueue.h only cancels: a later queueing would
  * re-arm the work on a device being destroyed. ovpn disables its keepalive
  * work from ndo_uninit, which unregister_netdevice_many() runs after setting

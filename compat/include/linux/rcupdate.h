@@ -8,6 +8,7 @@
  * rcu_replace_pointer()"), a macro; some 5.4.y stable releases have it.
  */
 #ifndef rcu_replace_pointer
+OVPN_SHIM(rcu_replace_pointer);
 #define rcu_replace_pointer(rcu_ptr, ptr, c)				\
 ({									\
 	typeof(ptr) __tmp = rcu_dereference_protected((rcu_ptr), (c));	\

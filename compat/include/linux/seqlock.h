@@ -10,6 +10,7 @@
  * lockdep loses the check that the lock is held).
  */
 #ifndef seqcount_spinlock_init
+OVPN_SHIM(seqcount_spinlock_t);
 typedef seqcount_t seqcount_spinlock_t;
 #define seqcount_spinlock_init(s, lock)	seqcount_init(s)
 #endif

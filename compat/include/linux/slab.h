@@ -9,6 +9,7 @@
  * not the version. Only the single-object forms are used by ovpn.
  */
 #ifndef kmalloc_obj
+OVPN_SHIM(kmalloc_obj);
 #define __ovpn_gfp_sel(_dummy, gfp, ...)	gfp
 #define __ovpn_default_gfp(...)	__ovpn_gfp_sel(_dummy, ##__VA_ARGS__, GFP_KERNEL)
 #define kmalloc_obj(VAR_OR_TYPE, ...) \

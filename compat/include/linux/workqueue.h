@@ -4,23 +4,26 @@
 #include_next <linux/workqueue.h>
 
 /*
- * WQ_PERCPU: mainline 6.17 ("workqueue: Add new WQ_PERCPU flag"), an enum
+ * WQ_PERCPU: mainline 6.17 (930c2ea566af, "workqueue: Add new WQ_PERCPU flag"), an enum
  * value, so probed (compat/Kbuild.include). Before it a workqueue without
  * WQ_UNBOUND was per-CPU already: the flag is 0 there.
  */
 #ifndef OVPN_HAVE_WQ_PERCPU
+OVPN_SHIM(WQ_PERCPU);
 #define WQ_PERCPU 0
 #endif
 
 /*
- * disable_delayed_work_sync(): mainline 6.10 ("workqueue: Implement
- * disable/enable for (delayed) work items"): probed. The fallback only
+ * disable_delayed_work_sync(): mainline 6.10 (86898fa6b8cd, "workqueue:
+ * Implement disable/enable for (delayed) work items"): probed. The fallback only
  * cancels the work and waits for it: unlike upstream it does not make later
  * queue_delayed_work()/mod_delayed_work() calls fail, so every caller that
  * could re-arm the work afterwards must be guarded (for ovpn:
  * ovpn_compat_{queue,mod}_delayed_work() in compat/include/linux/netdevice.h).
  */
 #ifndef OVPN_HAVE_DISABLE_DELAYED_WORK_SYNC
+OVPN_SHIM(DISABLE_DELAYED_WORK_SYNC);
+
 static inline bool disable_delayed_work_sync(struct delayed_work *dwork)
 {
 	return cancel_delayed_work_sync(dwork);

@@ -15,10 +15,12 @@
 #include <linux/cache.h>
 
 /*
- * A const struct genl_info: genl_info_net() and GENL_REQ_ATTR_CHECK() take
- * one since "genetlink: make genl_info->nlhdr const" and friends (6.6).
+ * A const struct genl_info: genl_info_net() takes one since "genetlink: make
+ * genl_info->nlhdr const" and friends (6.6); GENL_REQ_ATTR_CHECK(): below.
  */
 #ifndef OVPN_HAVE_GENL_INFO_NET_CONST
+OVPN_SHIM(GENL_INFO_NET_CONST);
+
 static inline struct net *ovpn_genl_info_net(const struct genl_info *info)
 {
 	return read_pnet(&info->_net);
@@ -27,8 +29,13 @@ static inline struct net *ovpn_genl_info_net(const struct genl_info *info)
 #define genl_info_net(info) ovpn_genl_info_net(info)
 #endif
 
-/* GENL_REQ_ATTR_CHECK(): 6.0; taking a const genl_info: 6.6 */
+/*
+ * GENL_REQ_ATTR_CHECK(): mainline 6.1 (45dca1575964, "netlink: add helpers
+ * for extack attr presence checking"); taking a const genl_info: mainline 6.9
+ * (5fd5403964ec, "genetlink: make info in GENL_REQ_ATTR_CHECK() const").
+ */
 #ifndef OVPN_HAVE_GENL_REQ_ATTR_CHECK_CONST
+OVPN_SHIM(GENL_REQ_ATTR_CHECK_CONST);
 #undef GENL_REQ_ATTR_CHECK
 #ifdef OVPN_NL_REQ_ATTR_CHECK
 /* <net/netlink.h> emulates NL_REQ_ATTR_CHECK(): let it name the attribute */
@@ -48,16 +55,19 @@ static inline struct net *ovpn_genl_info_net(const struct genl_info *info)
 #endif /* !OVPN_HAVE_GENL_REQ_ATTR_CHECK_CONST */
 
 /*
- * genl_info_dump(): "genetlink: use struct genl_info for dumps" (6.6). Before
+ * genl_info_dump(): mainline 6.6 (9272af109fe6, "genetlink: add struct
+ * genl_info to struct genl_dumpit_info"). Before
  * it, a dump has no struct genl_info: build one, filled in as genl_start()
  * does since 6.6, in a compound literal that lives until the end of the
  * caller's block (callers use it as a local variable of the dumpit function).
  */
 #ifndef OVPN_HAVE_GENL_INFO_DUMP
+OVPN_SHIM(GENL_INFO_DUMP);
+
 static inline struct nlattr **ovpn_genl_dump_attrs(struct netlink_callback *cb)
 {
 #ifdef OVPN_HAVE_GENL_DUMPIT_INFO
-	/* parsed by the core before the dump starts (5.6 and later) */
+	/* parsed by the core before the dump starts (5.5 and later) */
 	return genl_dumpit_info(cb)->attrs;
 #else
 	/* parsed by ovpn_genl_split_start(), compat/genetlink.c */
@@ -86,8 +96,8 @@ ovpn_genl_info_dump(struct netlink_callback *cb, struct genl_info *info,
 #endif /* !OVPN_HAVE_GENL_INFO_DUMP */
 
 /*
- * Split operations: "genetlink: allow families to use split ops directly"
- * (6.2). Older kernels only know one struct genl_ops per command, with
+ * Split operations: mainline 6.2 (b8fd60c36a44, "genetlink: allow families to
+ * use split ops directly"). Older kernels only know one struct genl_ops per command, with
  * family-wide pre_doit/post_doit hooks and, before 5.10, family-wide policies.
  *
  * netlink-gen.c keeps its split ops table as upstream generates it
@@ -99,6 +109,19 @@ ovpn_genl_info_dump(struct netlink_callback *cb, struct genl_info *info,
  * compat/genetlink.c.
  */
 #ifndef OVPN_HAVE_GENL_SPLIT_OPS
+OVPN_SHIM(GENL_SPLIT_OPS);
+
+/* what compat/genetlink.c does itself, where the kernel does not */
+#ifndef OVPN_HAVE_GENL_DUMPIT_INFO
+OVPN_SHIM(GENL_DUMPIT_INFO);	/* parse a dump's attributes */
+#endif
+#ifndef OVPN_HAVE_GENL_OPS_POLICY
+OVPN_SHIM(GENL_OPS_POLICY);	/* validate with each op's policy */
+#endif
+#ifndef OVPN_HAVE_GENL_RESV_START_OP
+OVPN_SHIM(GENL_RESV_START_OP);	/* check the reserved header bits */
+#endif
+
 struct genl_split_ops {
 	union {
 		struct {
@@ -140,7 +163,7 @@ struct ovpn_genl_split_family {
 	struct genl_ops *ops;
 };
 
-/* defined by OVPN_GENL_SPLIT_FAMILY() (one family per module) */
+/* defined by OVPN_COMPAT_DEFINE_GENL_SPLIT_FAMILY() (one family per module) */
 extern const struct ovpn_genl_split_family ovpn_genl_split_family;
 
 int ovpn_genl_split_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
@@ -154,12 +177,12 @@ int ovpn_genl_unregister_family(const struct genl_family *family);
 #define genl_unregister_family(family)	ovpn_genl_unregister_family(family)
 
 /* in the family's initializer, instead of .split_ops and .n_split_ops */
-#define OVPN_GENL_SPLIT_OPS(_ops)					\
+#define OVPN_COMPAT_GENL_SPLIT_OPS(_ops)				\
 	.pre_doit	= ovpn_genl_split_pre_doit,			\
 	.post_doit	= ovpn_genl_split_post_doit
 
 /* after the family: tie it to its split ops table */
-#define OVPN_GENL_SPLIT_FAMILY(_family, _ops)				\
+#define OVPN_COMPAT_DEFINE_GENL_SPLIT_FAMILY(_family, _ops)		\
 	static struct genl_ops						\
 		ovpn_genl_classic_ops[ARRAY_SIZE(_ops)] __ro_after_init; \
 	const struct ovpn_genl_split_family ovpn_genl_split_family = {	\
@@ -169,11 +192,11 @@ int ovpn_genl_unregister_family(const struct genl_family *family);
 		.ops		= ovpn_genl_classic_ops,		\
 	}
 #else /* OVPN_HAVE_GENL_SPLIT_OPS */
-#define OVPN_GENL_SPLIT_OPS(_ops)					\
+#define OVPN_COMPAT_GENL_SPLIT_OPS(_ops)				\
 	.split_ops	= (_ops),					\
 	.n_split_ops	= ARRAY_SIZE(_ops)
 
-#define OVPN_GENL_SPLIT_FAMILY(_family, _ops)				\
+#define OVPN_COMPAT_DEFINE_GENL_SPLIT_FAMILY(_family, _ops)		\
 	static_assert(ARRAY_SIZE(_ops) > 0)
 #endif /* OVPN_HAVE_GENL_SPLIT_OPS */
 

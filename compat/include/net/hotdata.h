@@ -13,6 +13,8 @@
 #else
 #include <linux/netdevice.h>
 
+OVPN_SHIM(NET_HOTDATA_H);
+
 struct ovpn_net_hotdata {
 	int max_backlog;
 };

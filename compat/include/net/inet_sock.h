@@ -10,6 +10,8 @@
  * other name fails to build here instead of doing nothing.
  */
 #ifndef OVPN_HAVE_INET_FLAGS_MC_LOOP
+OVPN_SHIM(INET_FLAGS_MC_LOOP);
+
 static inline void ovpn_inet_set_bit_MC_LOOP(struct sock *sk)
 {
 	inet_sk(sk)->mc_loop = 1;

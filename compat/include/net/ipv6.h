@@ -4,12 +4,13 @@
 #include_next <net/ipv6.h>
 
 /*
- * ip6_dst_lookup_flow(net, sk, fl6, final_dst): mainline 5.7 ("net: ipv6: add
- * net argument to ip6_dst_lookup_flow"), stable 5.4.43, probed. Before it the
+ * ip6_dst_lookup_flow(net, sk, fl6, final_dst): mainline 5.5 (c4e85f73afb6,
+ * "net: ipv6: add net argument to ip6_dst_lookup_flow"), stable 5.4.5, probed. Before it the
  * namespace came from @sk, which may be NULL here (peer.c): do what that
  * version did, with the namespace given, from exported functions.
  */
 #ifndef OVPN_HAVE_IP6_DST_LOOKUP_FLOW_NET
+OVPN_SHIM(IP6_DST_LOOKUP_FLOW_NET);
 
 static inline struct dst_entry *
 ovpn_compat_ip6_dst_lookup_flow(struct net *net, const struct sock *sk,

@@ -9,8 +9,8 @@
  * struct"); CentOS Stream 10 took it without a RHEL_RELEASE_CODE change:
  * probed. Before it newlink() took (src_net, dev, tb, data, extack).
  *
- * OVPN_RTNL_NEWLINK(fn) names the function to put in rtnl_link_ops::newlink;
- * OVPN_DEFINE_RTNL_NEWLINK(fn); (at file scope, after fn) defines, where
+ * ovpn_compat_rtnl_newlink(fn) names the function to put in rtnl_link_ops::newlink;
+ * OVPN_COMPAT_DEFINE_RTNL_NEWLINK(fn); (at file scope, after fn) defines, where
  * needed, the old-signature adapter that packs the arguments and calls fn.
  * Where the kernel has the struct both are no-ops (fn itself; a redundant
  * declaration of fn). patches/0305-rtnl-newlink-params.cocci uses them.
@@ -18,9 +18,11 @@
  * core resolved IFLA_LINK_NETNSID itself and passed no peer netns.
  */
 #ifdef OVPN_HAVE_RTNL_NEWLINK_PARAMS
-#define OVPN_RTNL_NEWLINK(fn)		fn
-#define OVPN_DEFINE_RTNL_NEWLINK(fn)	extern typeof(fn) fn
+#define ovpn_compat_rtnl_newlink(fn)		fn
+#define OVPN_COMPAT_DEFINE_RTNL_NEWLINK(fn)	extern typeof(fn) fn
 #else
+OVPN_SHIM(RTNL_NEWLINK_PARAMS);
+
 struct rtnl_newlink_params {
 	struct net *src_net;
 	struct net *link_net;
@@ -34,8 +36,8 @@ static inline struct net *rtnl_newlink_link_net(struct rtnl_newlink_params *p)
 	return p->link_net ? : p->src_net;
 }
 
-#define OVPN_RTNL_NEWLINK(fn)		__ovpn_rtnl_newlink_##fn
-#define OVPN_DEFINE_RTNL_NEWLINK(fn)					\
+#define ovpn_compat_rtnl_newlink(fn)		__ovpn_rtnl_newlink_##fn
+#define OVPN_COMPAT_DEFINE_RTNL_NEWLINK(fn)				\
 static int __ovpn_rtnl_newlink_##fn(struct net *src_net,		\
 				    struct net_device *dev,		\
 				    struct nlattr *tb[],		\

@@ -24,6 +24,8 @@
 	build(prot, ops, &tcpv6_prot, &inet6_stream_ops)
 #define ovpn_compat_tcp6_check(sk, ops)	0
 #else
+OVPN_SHIM(TCPV6_PROTOS);
+
 int ovpn_compat_tcpv6_protos(const struct proto **prot,
 			     const struct proto_ops **ops);
 

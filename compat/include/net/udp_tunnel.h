@@ -8,20 +8,21 @@
  * udp_tunnel{,6}_xmit_skb(..., u16 ipcb_flags): a mainline change after 6.12
  * (absent from 6.12.y, present in 7.3), probed. Before it the IPCB()/IP6CB()
  * flags of a tunnelled skb start at 0, which is what ovpn passes: the
- * argument is dropped. A self-referencing macro is
- * not expanded again, so the calls reach the kernel's functions.
+ * argument is dropped. Upstream ovpn from before that change does not pass
+ * it: both calls are taken (the "..."). A self-referencing macro is not
+ * expanded again, so the calls reach the kernel's functions.
  */
 #ifndef OVPN_HAVE_UDP_TUNNEL_IPCB_FLAGS
+OVPN_SHIM(UDP_TUNNEL_IPCB_FLAGS);
+
 #define udp_tunnel_xmit_skb(rt, sk, skb, src, dst, tos, ttl, df, sport,	\
-			    dport, xnet, nocheck, ipcb_flags)		\
-	((void)(ipcb_flags),						\
-	 udp_tunnel_xmit_skb(rt, sk, skb, src, dst, tos, ttl, df, sport,	\
-			     dport, xnet, nocheck))
+			    dport, xnet, nocheck, ...)			\
+	udp_tunnel_xmit_skb(rt, sk, skb, src, dst, tos, ttl, df, sport,	\
+			    dport, xnet, nocheck)
 #define udp_tunnel6_xmit_skb(dst, sk, skb, dev, saddr, daddr, prio, ttl,	\
-			     label, sport, dport, nocheck, ip6cb_flags)	\
-	((void)(ip6cb_flags),						\
-	 udp_tunnel6_xmit_skb(dst, sk, skb, dev, saddr, daddr, prio, ttl,	\
-			      label, sport, dport, nocheck))
+			     label, sport, dport, nocheck, ...)		\
+	udp_tunnel6_xmit_skb(dst, sk, skb, dev, saddr, daddr, prio, ttl,	\
+			     label, sport, dport, nocheck)
 #endif
 
 /*
@@ -47,6 +48,7 @@
 	(LINUX_VERSION_IS_GEQ(5, 5, 0) && LINUX_VERSION_IS_LESS(5, 10, 110)) ||	\
 	(LINUX_VERSION_IS_GEQ(5, 11, 0) && LINUX_VERSION_IS_LESS(5, 12, 0))
 #define OVPN_UDP_ENCAP_V4MAPPED_SHIM 1
+OVPN_SHIM(V4MAPPED);
 #else
 #define OVPN_UDP_ENCAP_V4MAPPED_SHIM 0
 #endif
@@ -55,23 +57,34 @@
  * setup_udp_tunnel_sock(net, struct sock *, cfg): a mainline change after 6.12
  * (absent from 6.12.y, present in 7.3), probed. Before it the function took
  * the struct socket, which is sk->sk_socket here (ovpn passes sock->sk).
+ * Upstream ovpn from before that change passes the struct socket itself:
+ * taken too (its ->sk), so the IPv6 encap fix below applies to it as well.
  * The wrapper below also carries the v4-mapped shim, so it exists where
  * either is needed.
  */
 #if !defined(OVPN_HAVE_SETUP_UDP_TUNNEL_SOCK_SK) || OVPN_UDP_ENCAP_V4MAPPED_SHIM
+#ifndef OVPN_HAVE_SETUP_UDP_TUNNEL_SOCK_SK
+OVPN_SHIM(SETUP_UDP_TUNNEL_SOCK_SK);
+#endif
+
 /*
  * udp_sock::encap_enabled became the UDP_FLAGS_ENCAP_ENABLED bit of
  * udp_sock::udp_flags in mainline 6.7 ("udp: move udp->encap_enabled to
  * udp->udp_flags"), also in 6.1.y: probed.
  */
+#ifdef OVPN_HAVE_UDP_FLAGS_ENCAP_ENABLED
 static inline bool ovpn_udp_encap_enabled(struct sock *sk)
 {
-#ifdef OVPN_HAVE_UDP_FLAGS_ENCAP_ENABLED
 	return udp_test_bit(ENCAP_ENABLED, sk);
-#else
-	return udp_sk(sk)->encap_enabled;
-#endif
 }
+#else
+OVPN_SHIM(UDP_FLAGS_ENCAP_ENABLED);
+
+static inline bool ovpn_udp_encap_enabled(struct sock *sk)
+{
+	return udp_sk(sk)->encap_enabled;
+}
+#endif
 
 static inline void ovpn_setup_udp_tunnel_sock(struct net *net, struct sock *sk,
 					      struct udp_tunnel_sock_cfg *cfg)
@@ -87,7 +100,9 @@ static inline void ovpn_setup_udp_tunnel_sock(struct net *net, struct sock *sk,
 	if (OVPN_UDP_ENCAP_V4MAPPED_SHIM && !enabled && sk->sk_family == AF_INET6)
 		udp_encap_enable();
 }
-#define setup_udp_tunnel_sock(net, sk, cfg) ovpn_setup_udp_tunnel_sock(net, sk, cfg)
+#define setup_udp_tunnel_sock(net, s, cfg)					\
+	ovpn_setup_udp_tunnel_sock(net, _Generic((s),				\
+		struct socket * : ((struct socket *)(s))->sk, default : (s)), cfg)
 #endif
 
 #endif /* _OVPN_COMPAT_NET_UDP_TUNNEL_H */

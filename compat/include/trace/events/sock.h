@@ -11,6 +11,8 @@
  */
 #if !defined(OVPN_HAVE_TRACE_SK_DATA_READY) && !defined(_OVPN_COMPAT_TRACE_SK_DATA_READY)
 #define _OVPN_COMPAT_TRACE_SK_DATA_READY
+OVPN_SHIM(TRACE_SK_DATA_READY);
+
 static inline void trace_sk_data_ready(const struct sock *sk)
 {
 }

@@ -5,6 +5,8 @@
 
 /* IFLA_OVPN_*, enum ovpn_mode: mainline 6.16 ("net: introduce OpenVPN Data Channel Offload (ovpn)") */
 #ifndef IFLA_OVPN_MAX
+OVPN_SHIM(IFLA_OVPN);
+
 enum ovpn_mode {
 	OVPN_MODE_P2P,
 	OVPN_MODE_MP,

@@ -5,6 +5,7 @@
 
 /* UDP_ENCAP_OVPNINUDP: mainline 6.16 ("ovpn: implement basic RX path (UDP)") */
 #ifndef UDP_ENCAP_OVPNINUDP
+OVPN_SHIM(UDP_ENCAP_OVPNINUDP);
 #define UDP_ENCAP_OVPNINUDP 8
 #endif
 

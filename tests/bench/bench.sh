@@ -1,0 +1,205 @@
+#!/usr/bin/env bash
+# make bench: throughput, latency and CPU cost of our ovpn against OpenVPN's
+# userspace data channel (6.1) and against the in-tree ovpn (7.3), in qemu
+# guests of tests/vm, plus the seconds the pipeline takes. Prints a table,
+# writes results.json and a chart; the results directory is printed last.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+# shellcheck source=devel/kernels.sh
+. "$top/devel/kernels.sh"
+
+usage() {
+	cat <<'USAGE'
+Usage: bench.sh [--quick | --smoke] [--kernels LIST] [--reps N] [--seconds S]
+                [--pings N] [--udp-rate RATE] [--no-pipeline] [--results DIR]
+                [--module K=PATH/ovpn.ko]
+
+Boots one qemu guest per kernel (tests/vm/vmtest.sh --tests bench) and runs
+every variant once per repetition, in turn, so drift hits all alike:
+  debian-6.1  veth (ceiling), cli-udp-aes (ovpn-cli pair, no OpenVPN), and
+              OpenVPN 2.7 over our ovpn (dco-*) vs --disable-dco (user-*), for
+              udp/tcp x aes (AES-256-GCM) / chacha (CHACHA20-POLY1305)
+  debian-7.3  veth, and for cli-udp-aes, dco-udp-aes, dco-tcp-aes: our ovpn
+              built for 7.3 (.ours, insmod) vs the in-tree ovpn (.intree)
+Each measurement: iperf3 TCP 1 and 4 streams, iperf3 UDP at a fixed offered
+load (loss, received rate), N pings (median, p99), guest CPU s per GB.
+Before the guests (unless --no-pipeline): seconds of fetch, transform, build
+per kernel, a DKMS build of the release tarball (tests/bench/pipeline-cost.sh).
+
+  (default)       full run: 5 repetitions, 5 s per iperf3 run (+1 s omitted),
+                  300 pings, pipeline with devel/matrix.sh (about an hour)
+  --quick         2 repetitions, 2 s, 100 pings, pipeline without the matrix
+                  (about 10-15 minutes)
+  --smoke         debian-6.1 only, 1 repetition, 1 s, 20 pings, no pipeline
+                  (the make check suite: all variants present, no speed asserted)
+  --kernels LIST  debian-6.1,debian-7.3 (default both)
+  --udp-rate R    iperf3 -b of the UDP test (default 40M)
+  --results DIR   default build/bench/<timestamp>
+  --module K=KO   test this ovpn.ko on kernel K instead of building one from
+                  backports/ (its vermagic must match K)
+Output in DIR: results.json (every repetition + medians, min-max, ratios,
+pipeline seconds, host load), table.txt, bench.png, per-kernel guest logs.
+The guests take the machine-wide qemu lock of tests/vm (a run may wait).
+USAGE
+}
+
+die() { echo "bench: $*" >&2; exit 2; }
+log() { echo "bench: $*" >&2; }
+
+mode=full kernels="debian-6.1 debian-7.3" reps="" secs="" omit="" pings="" rate=40M
+pipeline="" results=""
+declare -A given_ko=()
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-h|--help) usage; exit 0 ;;
+	--quick) mode=quick; shift ;;
+	--smoke) mode=smoke; kernels=debian-6.1; shift ;;
+	--kernels) kernels="${2//,/ }"; shift 2 ;;
+	--reps) reps="$2"; shift 2 ;;
+	--seconds) secs="$2"; shift 2 ;;
+	--pings) pings="$2"; shift 2 ;;
+	--udp-rate) rate="$2"; shift 2 ;;
+	--no-pipeline) pipeline=none; shift ;;
+	--results) results="$2"; shift 2 ;;
+	--module)
+		[[ "$2" == *=* ]] || die "--module takes KERNEL=PATH"
+		given_ko[${2%%=*}]=$(readlink -f "${2#*=}"); shift 2 ;;
+	*) usage >&2; exit 2 ;;
+	esac
+done
+case "$mode" in
+full) : "${reps:=5}" "${secs:=5}" "${omit:=1}" "${pings:=300}" "${pipeline:=matrix}" ;;
+quick) : "${reps:=2}" "${secs:=2}" "${omit:=0}" "${pings:=100}" "${pipeline:=builds}" ;;
+smoke) : "${reps:=1}" "${secs:=1}" "${omit:=0}" "${pings:=20}" "${pipeline:=none}" ;;
+esac
+for k in $kernels; do kernel_info "$k" >/dev/null || die "unknown kernel $k"; done
+for t in python3 jq gnuplot iperf3; do
+	command -v "$t" >/dev/null || die "$t not found: install the packages in tests/vm/host-packages.txt"
+done
+
+variants_of() {
+	case "$1" in
+	debian-7.3)
+		echo "veth cli-udp-aes.ours cli-udp-aes.intree dco-udp-aes.ours dco-udp-aes.intree" \
+			"dco-tcp-aes.ours dco-tcp-aes.intree" ;;
+	*)
+		echo "veth cli-udp-aes dco-udp-aes user-udp-aes dco-udp-chacha user-udp-chacha" \
+			"dco-tcp-aes user-tcp-aes dco-tcp-chacha user-tcp-chacha" ;;
+	esac
+}
+
+results="${results:-$top/build/bench/$(date +%Y%m%d-%H%M%S)}"
+mkdir -p "$results"
+results=$(cd "$results" && pwd)
+t_run=$(date +%s)
+
+# host context: the guests are serialized by the qemu lock, host builds are not
+{
+	echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+	echo "mode: $mode"
+	echo "checkout: $(git -C "$top" describe --always --dirty 2>/dev/null || echo unknown)"
+	echo "cpu: $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n1) x $(nproc)"
+	echo "memory: $(free -g | awk '/^Mem:/ {print $2}') GiB"
+	echo "kernel: $(uname -r)"
+	echo "qemu: $(qemu-system-x86_64 --version | head -n1)"
+	echo "uptime-start: $(uptime)"
+} > "$results/host.txt"
+# load average every 10 s while the benchmark runs
+(while :; do echo "$(date +%s) $(cut -d' ' -f1-3 /proc/loadavg)"; sleep 10; done) > "$results/host-load.txt" &
+sampler=$!
+trap 'kill "$sampler" 2>/dev/null || true' EXIT
+
+# step_time NAME SECONDS: a host step's duration, for the report
+step_time() { printf '%s\t%s\n' "$1" "$2" >> "$results/steps.tsv"; log "$1: $2 s"; }
+: > "$results/steps.tsv"
+
+t0=$(date +%s)
+"$top/tests/vm/build-tools.sh" > /dev/null
+step_time build-tools $(($(date +%s) - t0))
+
+if [ "$pipeline" != none ]; then
+	t0=$(date +%s)
+	pargs=(--out "$results/pipeline")
+	[ "$pipeline" != matrix ] || pargs+=(--matrix)
+	[ "$pipeline" = matrix ] || pargs+=(--kernels "$kernels")
+	log "pipeline cost ($pipeline)"
+	"$here/pipeline-cost.sh" "${pargs[@]}" || log "a pipeline step failed (see $results/pipeline)"
+	step_time pipeline $(($(date +%s) - t0))
+fi
+
+# Our modules first: the guests then run back to back under one hold of the
+# machine-wide qemu lock (no other guest between the kernels' runs).
+declare -A ko_of=()
+for k in $kernels; do
+	t0=$(date +%s)
+	if [ -n "${given_ko[$k]:-}" ]; then
+		ko=${given_ko[$k]}
+		[ -f "$ko" ] || die "no such module: $ko"
+	else
+		kdir=$("$top/devel/fetch-kernel.sh" "$k")
+		bargs=(--quiet)
+		# The benchmark-only override: our module for a kernel with ovpn in-tree
+		# (users keep the refusal of scripts/check-kernel.sh).
+		[ "$k" != debian-7.3 ] || bargs+=(--allow-intree)
+		mkdir -p "$results/modules"
+		"$top/scripts/build.sh" "${bargs[@]}" "$kdir" "$results/modules/$k" > "$results/modules/$k.txt" 2>&1 ||
+			{ cat "$results/modules/$k.txt" >&2; die "building ovpn.ko for $k failed"; }
+		ko="$results/modules/$k/ovpn.ko"
+	fi
+	ko_of[$k]=$ko
+	echo "module-$k: $ko ($(modinfo -F version "$ko"))" >> "$results/host.txt"
+	step_time "module-build:$k" $(($(date +%s) - t0))
+done
+
+log "waiting for the qemu lock (other guests of this machine run first)"
+t0=$(date +%s)
+exec 9>"${XDG_CACHE_HOME:-$HOME/.cache}/ovpn-backports/.vmtest.lock"
+flock 9
+step_time lock-wait $(($(date +%s) - t0))
+overall=0
+for k in $kernels; do
+	ko=${ko_of[$k]}
+	conf="$results/conf-$k.env"
+	variants=$(variants_of "$k")
+	{
+		echo "BENCH_VARIANTS='$variants'"
+		echo "BENCH_REPS=$reps"
+		echo "BENCH_SECONDS=$secs"
+		echo "BENCH_OMIT=$omit"
+		echo "BENCH_PINGS=$pings"
+		echo "BENCH_UDP_RATE=$rate"
+	} > "$conf"
+	vargs=(--kernel "$k" --tests bench --results "$results")
+	if [ "$k" = debian-7.3 ]; then
+		echo "BENCH_OURS_KO='$ko'" >> "$conf"
+		vargs+=(--native)
+	else
+		vargs+=(--module "$ko")
+	fi
+	# the guest's time bound: generous per measurement (the 7.3 guest is ~2x slower)
+	nv=$(echo "$variants" | wc -w)
+	per=$((3 * (secs + omit) + pings / 50 + 40))
+	[ "$k" != debian-7.3 ] || per=$((per * 2))
+	vargs+=(--timeout $((nv * reps * per + 300)))
+	log "$k: $nv variants x $reps repetitions (guest bound $((nv * reps * per + 300)) s)"
+	echo "load-before-$k: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$results/host.txt"
+	t0=$(date +%s)
+	set +e
+	VMTEST_LOCK_HELD=1 VM_BENCH_CONF="$conf" "$top/tests/vm/vmtest.sh" "${vargs[@]}" 2>&1 |
+		tee "$results/vmtest-$k.log" |
+		grep --line-buffered -E 'vmtest: bench|booting|guest took|splat|FAIL|fail' | sed -u 's/^\[[^]]*\] vmtest: //'
+	rc=${PIPESTATUS[0]}
+	set -e
+	step_time "guest:$k" $(($(date +%s) - t0))
+	[ "$rc" = 0 ] || { overall=1; log "$k: vmtest.sh exited $rc (see $results/vmtest-$k.log)"; }
+done
+exec 9>&-
+echo "uptime-end: $(uptime)" >> "$results/host.txt"
+kill "$sampler" 2>/dev/null || true
+step_time total $(($(date +%s) - t_run))
+
+python3 "$here/report.py" "$results" --kernels "$kernels" --mode "$mode" || overall=1
+echo "$results"
+exit "$overall"

@@ -1,0 +1,374 @@
+#!/usr/bin/env bash
+# The benchmark inside the test guest (started by guest.sh for the "bench"
+# test): for each repetition, every variant once, in the same order (a b c a b
+# c ...), so that drift of the emulated machine hits every variant alike. One
+# JSON line per variant and repetition goes to RESULTS/raw.jsonl.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/vm/guest-lib.sh
+. "$here/../vm/guest-lib.sh"
+
+usage() {
+	cat <<'USAGE'
+Usage: guest-bench.sh --conf FILE --tools DIR --results DIR
+
+FILE (written by tests/bench/bench.sh) sets BENCH_VARIANTS, BENCH_REPS,
+BENCH_SECONDS (iperf3 -t), BENCH_OMIT (iperf3 -O), BENCH_PINGS, BENCH_UDP_RATE
+(iperf3 -b, the fixed offered load) and, on a kernel with an in-tree ovpn,
+BENCH_OURS_KO (our ovpn.ko, loaded with insmod in place of the in-tree one).
+
+A variant is KIND[-PROTO-CIPHER][.MODULE]:
+  veth             iperf3 over the plain veth pair (the guest's ceiling)
+  cli-udp-aes      two ovpn P2P ifaces set up with ovpn-cli (no OpenVPN)
+  dco-P-C          OpenVPN 2.7 server+client, data channel in ovpn (DCO)
+  user-P-C         the same OpenVPN with --disable-dco (tun + userspace crypto)
+  P: udp|tcp, C: aes (AES-256-GCM) | chacha (CHACHA20-POLY1305)
+  MODULE: ours (default) | intree (the kernel's own ovpn)
+Per variant and repetition: iperf3 TCP 1 and 4 streams, UDP at the fixed
+load (loss, received throughput), BENCH_PINGS pings (median, p99) and the
+guest's busy CPU seconds per GB received during the 1-stream run.
+USAGE
+}
+
+conf="" tools="" out=""
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-h|--help) usage; exit 0 ;;
+	--conf) conf="$2"; shift 2 ;;
+	--tools) tools="$2"; shift 2 ;;
+	--results) out="$2"; shift 2 ;;
+	*) usage >&2; exit 2 ;;
+	esac
+done
+if [ -z "$conf" ] || [ -z "$tools" ] || [ -z "$out" ]; then usage >&2; exit 2; fi
+# shellcheck disable=SC1090 # written by bench.sh for this run
+. "$conf"
+: "${BENCH_VARIANTS:?}" "${BENCH_REPS:?}" "${BENCH_SECONDS:?}" "${BENCH_PINGS:?}"
+: "${BENCH_OMIT:=0}" "${BENCH_UDP_RATE:=50M}" "${BENCH_OURS_KO:=}"
+vm_results_dir "$out"
+raw="$out/raw.jsonl"
+: > "$raw"
+
+openvpn="$tools/openvpn/run-openvpn"
+cli="$tools/tree/tools/testing/selftests/net/ovpn/ovpn-cli"
+key="$tools/tree/tools/testing/selftests/net/ovpn/data64.key"
+work=$(mktemp -d)
+SRV=bench_srv
+CLI=bench_cli
+pids=()
+hz=$(getconf CLK_TCK)
+
+cleanup() {
+	local p
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+	for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+	pids=()
+	vm_kill_ovpn_cli
+	ip netns pids "$SRV" 2>/dev/null | xargs -r kill 2>/dev/null || true
+	ip netns del "$SRV" 2>/dev/null || true
+	ip netns del "$CLI" 2>/dev/null || true
+}
+trap 'cleanup; rm -rf "$work"' EXIT
+
+mkcert() {
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+		-days 2 -subj "/CN=$1" -keyout "$work/$1.key" -out "$work/$1.crt" 2>/dev/null
+	openssl x509 -noout -fingerprint -sha256 -in "$work/$1.crt" | cut -d= -f2 > "$work/$1.fp"
+}
+
+# load_module ours|intree|none: exactly that ovpn is loaded (none: whichever
+# modprobe picks stays as it is). Sets $module_info.
+load_module() {
+	local want="$1" taint
+	module_info=""
+	[ "$want" != none ] || return 0
+	if [ -e /sys/module/ovpn ]; then
+		vm_wait_for 30 modprobe -r ovpn || { why="modprobe -r ovpn failed"; return 1; }
+	fi
+	if [ "$want" = ours ] && [ -n "$BENCH_OURS_KO" ]; then
+		# the in-tree module's dependencies first, then ours under the same name
+		modprobe ovpn && rmmod ovpn && insmod "$BENCH_OURS_KO" ||
+			{ why="insmod $BENCH_OURS_KO failed"; return 1; }
+	else
+		modprobe ovpn || { why="modprobe ovpn failed"; return 1; }
+	fi
+	taint=$(cat /sys/module/ovpn/taint)
+	# ours is out of tree (taint O), the in-tree one is not
+	case "$want:$taint" in
+	ours:*O*|intree:) ;;
+	*) why="wanted the $want ovpn, the loaded one has taint '$taint'"; return 1 ;;
+	esac
+	module_info="$(cat /sys/module/ovpn/version 2>/dev/null || echo in-tree) taint=$taint"
+}
+
+setup_net() {
+	ip netns add "$SRV"
+	ip netns add "$CLI"
+	ip link add veth-s netns "$SRV" type veth peer name veth-c netns "$CLI"
+	ip -n "$SRV" addr add 10.201.0.1/24 dev veth-s
+	ip -n "$CLI" addr add 10.201.0.2/24 dev veth-c
+	ip -n "$SRV" link set veth-s up
+	ip -n "$CLI" link set veth-c up
+	ip -n "$SRV" link set lo up
+	ip -n "$CLI" link set lo up
+}
+
+# setup_cli: a P2P ovpn pair (AES-256-GCM over UDP) made with ovpn-cli
+setup_cli() {
+	local ns
+	for ns in "$SRV" "$CLI"; do
+		ip netns exec "$ns" "$cli" new_iface tun0 P2P >> "$log" 2>&1 || return 1
+	done
+	ip -n "$SRV" addr add 10.9.9.1/24 dev tun0
+	ip -n "$CLI" addr add 10.9.9.2/24 dev tun0
+	{
+		ip netns exec "$SRV" "$cli" new_peer tun0 1 10 1194 10.201.0.2 1194 &&
+		ip netns exec "$CLI" "$cli" new_peer tun0 10 1 1194 10.201.0.1 1194 &&
+		ip netns exec "$SRV" "$cli" new_key tun0 1 1 0 aes 0 "$key" &&
+		ip netns exec "$CLI" "$cli" new_key tun0 10 1 0 aes 1 "$key"
+	} >> "$log" 2>&1 || return 1
+	ip -n "$SRV" link set tun0 up
+	ip -n "$CLI" link set tun0 up
+}
+
+# openvpn_conf ROLE PROTO CIPHER DCO(1|0): server mode, as tests/vm/openvpn-e2e.sh
+openvpn_conf() {
+	local role="$1" proto="$2" cipher="$3" dco="$4" peer=client
+	[ "$role" = server ] || peer=server
+	cat <<CONF
+dev tun0
+dev-type tun
+cert $work/$role.crt
+key $work/$role.key
+peer-fingerprint $(cat "$work/$peer.fp")
+data-ciphers $cipher
+verb 3
+keepalive 5 30
+CONF
+	[ "$dco" = 1 ] || echo disable-dco
+	if [ "$role" = server ]; then
+		cat <<CONF
+proto ${proto}4$([ "$proto" = tcp ] && echo -server)
+local 10.201.0.1
+lport 1194
+server 10.8.0.0 255.255.255.0
+topology subnet
+dh none
+CONF
+	else
+		cat <<CONF
+client
+proto ${proto}4$([ "$proto" = tcp ] && echo -client)
+remote 10.201.0.1 1194
+nobind
+CONF
+	fi
+}
+
+# setup_openvpn PROTO CIPHER DCO: both ends up, the data path checked
+setup_openvpn() {
+	local proto="$1" cipher="$2" dco="$3" role kind want=tun
+	for role in server client; do
+		openvpn_conf "$role" "$proto" "$cipher" "$dco" > "$vdir/$role.conf"
+	done
+	: > "$vdir/server.log"
+	: > "$vdir/client.log"
+	ip netns exec "$SRV" "$openvpn" --config "$vdir/server.conf" --log "$vdir/server.log" &
+	pids+=($!)
+	wait_fast 30 ip netns exec "$SRV" ss -Hln "sport = :1194" -A "$proto" || true
+	ip netns exec "$CLI" "$openvpn" --config "$vdir/client.conf" --log "$vdir/client.log" &
+	pids+=($!)
+	for role in server client; do
+		wait_fast 90 grep -q 'Initialization Sequence Completed' "$vdir/$role.log" ||
+			{ why="$role: no 'Initialization Sequence Completed'"; return 1; }
+		vm_wait_for 30 grep -q "Data Channel: cipher '$cipher'" "$vdir/$role.log" ||
+			{ why="$role: cipher $cipher not negotiated"; return 1; }
+	done
+	[ "$dco" = 0 ] || want=ovpn
+	for role in "$SRV" "$CLI"; do
+		kind=$(ip -n "$role" -j -d link show tun0 | jq -r '.[0].linkinfo.info_kind // "none"')
+		[ "$kind" = "$want" ] || { why="$role: tun0 is of kind $kind, not $want"; return 1; }
+	done
+}
+
+# mark NAME: seconds since the previous mark, collected in $phases (JSON)
+mark() {
+	local now
+	now=$(date +%s.%N)
+	phases="$phases\"$1\": $(awk -v a="$last_mark" -v b="$now" 'BEGIN { printf "%.2f", b - a }'), "
+	last_mark=$now
+}
+
+# wait_fast SECONDS CMD...: vm_wait_for, polling every 0.1 s
+wait_fast() {
+	local n=$(($1 * 10))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		n=$((n - 1))
+		[ "$n" -gt 0 ] || return 1
+		sleep 0.1
+	done
+}
+
+cpu_busy() { awk '$1 == "cpu" {print $2 + $3 + $4 + $7 + $8 + $9; exit}' /proc/stat; }
+cpu_total() { awk '$1 == "cpu" {print $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9; exit}' /proc/stat; }
+
+# iperf NAME OMIT ARGS...: one iperf3 client run from the client ns (the first
+# OMIT seconds not counted), JSON to $vdir/NAME.json
+iperf() {
+	local name="$1" omit="$2"
+	shift 2
+	timeout $((BENCH_SECONDS + omit + 60)) ip netns exec "$CLI" \
+		iperf3 -c "$target" -t "$BENCH_SECONDS" -O "$omit" -J "$@" > "$vdir/$name.json" 2>&1 &&
+		jq -e '.end.sum_received.bits_per_second > 0' "$vdir/$name.json" >/dev/null
+}
+
+# measure: the figures of one variant and repetition, as JSON fields in $vdir/figures.json
+measure() {
+	local b0 b1 t0 t1
+	ip netns exec "$SRV" iperf3 -s -D -B "$target" --pidfile "$work/iperf3.pid" ||
+		{ why="iperf3 -s failed"; return 1; }
+	wait_fast 10 ip netns exec "$SRV" ss -Hltn "sport = :5201" ||
+		{ why="iperf3 server did not listen"; return 1; }
+	mark iperf3_server
+	b0=$(cpu_busy) t0=$(cpu_total)
+	iperf tcp1 "$BENCH_OMIT" || { why="iperf3 tcp 1 stream failed"; return 1; }
+	b1=$(cpu_busy) t1=$(cpu_total)
+	mark tcp1
+	iperf tcp4 "$BENCH_OMIT" -P 4 || { why="iperf3 tcp 4 streams failed"; return 1; }
+	mark tcp4
+	# (no -O for UDP: iperf3 then counts the omitted second's losses against the
+	# measured packets only)
+	iperf udp 0 -u -b "$BENCH_UDP_RATE" -l 1200 || { why="iperf3 udp failed"; return 1; }
+	mark udp
+	ip netns exec "$CLI" ping -n -c "$BENCH_PINGS" -i 0.01 -W 2 "$target" > "$vdir/ping.txt" 2>&1 ||
+		{ why="ping failed"; return 1; }
+	mark ping
+	kill "$(cat "$work/iperf3.pid")" 2>/dev/null || true
+	sed -n 's/.* time=\([0-9.]*\) ms.*/\1/p' "$vdir/ping.txt" | sort -g > "$vdir/rtt.txt"
+	[ -s "$vdir/rtt.txt" ] || { why="no ping replies"; return 1; }
+	jq -n --slurpfile t1 "$vdir/tcp1.json" --slurpfile t4 "$vdir/tcp4.json" \
+		--slurpfile u "$vdir/udp.json" --rawfile rtt "$vdir/rtt.txt" \
+		--argjson busy $((b1 - b0)) --argjson total $((t1 - t0)) --argjson hz "$hz" \
+		--argjson pings "$BENCH_PINGS" '
+		($rtt | split("\n") | map(select(length > 0) | tonumber)) as $r |
+		($r | length) as $n |
+		def mbps: . / 1e6;
+		{
+		  tcp1_mbps: ($t1[0].end.sum_received.bits_per_second | mbps),
+		  tcp4_mbps: ($t4[0].end.sum_received.bits_per_second | mbps),
+		  tcp1_retransmits: $t1[0].end.sum_sent.retransmits,
+		  udp_mbps: ($u[0].end.sum_received.bits_per_second | mbps),
+		  udp_loss_pct: ($u[0].end | if .sum_sent.bytes > 0
+		                 then ([0, 100 * (1 - .sum_received.bytes / .sum_sent.bytes)] | max)
+		                 else null end),
+		  udp_loss_pct_iperf3: $u[0].end.sum_received.lost_percent,
+		  rtt_median_ms: $r[(($n - 1) / 2 | floor)],
+		  rtt_p99_ms: $r[((($n - 1) * 0.99) | ceil)],
+		  rtt_min_ms: $r[0],
+		  ping_loss_pct: (100 * ($pings - $n) / $pings),
+		  cpu_busy_pct: (if $total > 0 then 100 * $busy / $total else null end),
+		  cpu_s_per_gb: (($t1[0].end.sum_received.bytes / 1e9) as $gb |
+		                 if $gb > 0 then ($busy / $hz) / $gb else null end)
+		}' > "$vdir/figures.json"
+}
+
+# run_variant NAME REP: one measurement; a JSON line in raw.jsonl either way
+run_variant() {
+	local name="$1" rep="$2" base mod kind proto="" cipher="" t0 t1 ok=1 figs='{}' mtu
+	base=${name%%.*}
+	mod=${name#"$base"}; mod=${mod#.}
+	IFS=- read -r kind proto cipher <<< "$base"
+	case "$kind" in
+	cli|dco) mod=${mod:-ours} ;;
+	*) mod=none ;;
+	esac
+	case "$cipher" in
+	aes) cipher=AES-256-GCM ;;
+	chacha) cipher=CHACHA20-POLY1305 ;;
+	esac
+	vdir="$out/$name/rep$rep"
+	log="$vdir/setup.log"
+	mkdir -p "$vdir"
+	: > "$log"
+	why=""
+	t0=$(date +%s.%N)
+	phases="" last_mark=$t0
+	# (after a failed measurement something may be left over)
+	[ ! -e "/run/netns/$SRV" ] && [ ${#pids[@]} = 0 ] || cleanup
+	mark cleanup_before
+	if ! load_module "$mod"; then
+		ok=0
+	else
+		setup_net
+		case "$kind" in
+		veth) target=10.201.0.1 ;;
+		cli) target=10.9.9.1; setup_cli || { ok=0; why="ovpn-cli setup failed (see setup.log)"; } ;;
+		dco) target=10.8.0.1; setup_openvpn "$proto" "$cipher" 1 || ok=0 ;;
+		user) target=10.8.0.1; setup_openvpn "$proto" "$cipher" 0 || ok=0 ;;
+		*) ok=0; why="unknown variant kind '$kind'" ;;
+		esac
+	fi
+	mark setup
+	if [ "$ok" = 1 ] && ! wait_fast 30 ip netns exec "$CLI" ping -c 1 -W 1 "$target"; then
+		ok=0; why="no ping to $target after setup"
+	fi
+	mark first_ping
+	mtu=$(ip -n "$CLI" -j link show 2>/dev/null | jq -r '(map(select(.ifname == "tun0")) + map(select(.ifname == "veth-c")))[0].mtu // ""' 2>/dev/null || true)
+	if [ "$ok" = 1 ] && measure; then
+		figs=$(cat "$vdir/figures.json")
+	else
+		ok=0
+	fi
+	mark figures
+	[ "$ok" = 1 ] || ip netns exec "$CLI" ip -s link show > "$vdir/links.txt" 2>&1 || true
+	cleanup
+	mark cleanup_after
+	t1=$(date +%s.%N)
+	jq -cn --arg v "$name" --arg k "$kind" --arg p "$proto" --arg c "$cipher" --arg m "$mod" \
+		--arg mi "$module_info" --arg mtu "$mtu" --argjson rep "$rep" --argjson seq "$step" \
+		--argjson t0 "$t0" --argjson t1 "$t1" --arg why "$why" --argjson f "$figs" \
+		--argjson ph "{${phases%, }}" '
+		{variant: $v, kind: $k, proto: $p, cipher: $c, module: $m, module_info: $mi,
+		 mtu: ($mtu | tonumber? // null), rep: $rep, seq: $seq,
+		 seconds: (($t1 - $t0) * 10 | round / 10), phase_s: $ph,
+		 error: (if $why == "" then null else $why end)}
+		+ $f' >> "$raw"
+	if [ "$ok" = 1 ]; then
+		vm_log "$(jq -r --arg n "$nsteps" '"bench: [\(.seq)/\($n)] \(.variant) rep \(.rep): \(.seconds) s" +
+			"  tcp1 \(.tcp1_mbps * 10 | round / 10) tcp4 \(.tcp4_mbps * 10 | round / 10)" +
+			" udp \(.udp_mbps * 10 | round / 10) Mbit/s (loss \(.udp_loss_pct * 10 | round / 10) %)" +
+			" rtt \(.rtt_median_ms) ms"' <<< "$(tail -n1 "$raw")")"
+	else
+		vm_log "bench: [$step/$nsteps] $name rep $rep: FAILED: $why"
+		failures=$((failures + 1))
+	fi
+}
+
+mkcert server
+mkcert client
+modprobe tun 2>/dev/null || true
+{
+	echo "kernel: $(uname -r)"
+	echo "openvpn: $("$openvpn" --version | head -n1)"
+	echo "iperf3: $(iperf3 --version | head -n1)"
+	echo "cpus: $(nproc)"
+} > "$out/guest-info.txt"
+read -r -a variants <<< "$BENCH_VARIANTS"
+nsteps=$(( ${#variants[@]} * BENCH_REPS ))
+step=0 failures=0 module_info=""
+t_start=$(vm_now)
+for rep in $(seq 1 "$BENCH_REPS"); do
+	for v in "${variants[@]}"; do
+		step=$((step + 1))
+		run_variant "$v" "$rep"
+	done
+done
+modprobe -r ovpn 2>/dev/null || true
+if [ "$failures" = 0 ]; then
+	vm_result bench pass $(($(vm_now) - t_start)) "$nsteps measurements"
+else
+	vm_result bench fail $(($(vm_now) - t_start)) "$failures of $nsteps measurements failed"
+	exit 1
+fi

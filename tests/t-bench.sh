@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# make bench's smoke run: one debian-6.1 guest, every variant once with a
+# second of traffic; it must produce results.json with a complete measurement
+# of every variant and the chart. No speed is asserted (a report, not a test).
+set -euo pipefail
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+# can_fail: the report checks on a fabricated results directory (no qemu): a
+# requested variant without a measurement, a chart that is no PNG
+can_fail() {
+	local d
+	d=$(mktemp -d)
+	# shellcheck disable=SC2064 # expand now: the path is fixed
+	trap "rm -rf '$d'" EXIT
+	jq -n '{kernels: {"debian-6.1": {variants_requested: ["veth", "dco-udp-aes"], runs: [
+		{variant: "veth", rep: 1, error: null, tcp1_mbps: 900, tcp4_mbps: 900, udp_mbps: 40,
+		 udp_loss_pct: 0, rtt_median_ms: 0.3, rtt_p99_ms: 0.5},
+		{variant: "dco-udp-aes", rep: 1, error: "no Initialization Sequence Completed"}]}}}' \
+		> "$d/results.json"
+	echo "not a png" > "$d/bench.png"
+	check "results.json: every variant has a complete measurement; bench.png is a PNG (broken input)" \
+		python3 "$TOP/tests/bench/report.py" --check "$d"
+	tap_done
+}
+
+case "${1:-}" in
+-h|--help)
+	echo "Usage: tests/t-bench.sh [--can-fail]   (a suite of tests/run.sh; BENCH=none or VMTESTS=none skips it)"
+	echo "  --can-fail   the report checks on a deliberately broken results directory (must be red)"
+	exit 0 ;;
+--can-fail) can_fail; exit ;;
+esac
+
+if [ "${BENCH:-smoke}" = none ] || [ "${VMTESTS:-fast}" = none ]; then
+	echo "1..0 # skip BENCH=none or VMTESTS=none"
+	exit 0
+fi
+results="$TOP/build/bench/ci"
+rm -rf "$results"
+mkdir -p "$TOP/build/bench"
+bench_log="$TOP/build/bench/ci.log"
+
+# The vm suite's 6.1 module, when it was built from the current tree (saves a build).
+args=(--smoke --results "$results")
+ko="$TOP/build/vmtest/ci/debian-6.1/build/ovpn.ko"
+if [ -f "$ko" ] && [ "$ko" -nt "$TOP/backports/PROVENANCE" ]; then
+	args+=(--module "debian-6.1=$ko")
+	diag "using the vm suite's module $ko"
+fi
+
+smoke() { "$TOP/tests/bench/bench.sh" "${args[@]}" > "$bench_log" 2>&1 || { tail -n 30 "$bench_log"; return 1; }; }
+check "bench.sh --smoke ran (one debian-6.1 guest, every variant once)" smoke
+sed -n '/^== /,$p' "$results/table.txt" 2>/dev/null | sed 's/^/# /' || true
+grep -E '^bench: (total|guest|module)' "$bench_log" 2>/dev/null | sed 's/^/# /' || true
+
+check "results.json: every variant has a complete measurement; bench.png is a PNG" \
+	python3 "$TOP/tests/bench/report.py" --check "$results"
+check "results.json: DCO/userspace ratios for udp/tcp x aes/chacha, each variant vs the veth ceiling" \
+	jq -e '.kernels["debian-6.1"] | (.ratios | map(.label) | sort) ==
+		["DCO/userspace tcp-aes", "DCO/userspace tcp-chacha", "DCO/userspace udp-aes",
+		 "DCO/userspace udp-chacha"] and (.vs_ceiling | length) == 9
+		and all(.ratios[]; .tcp1_mbps.median > 0)' "$results/results.json"
+
+# The checks can fail: a variant without measurements, a chart that is no image.
+broken=$(mktemp -d)
+trap 'rm -rf "$broken"' EXIT
+no_variant() {
+	jq '.kernels["debian-6.1"].runs |= map(select(.variant != "user-tcp-aes"))' \
+		"$results/results.json" > "$broken/results.json" && cp "$results/bench.png" "$broken/" &&
+		! python3 "$TOP/tests/bench/report.py" --check "$broken"
+}
+check "--check fails when a variant has no measurement (user-tcp-aes removed)" no_variant
+bad_png() {
+	cp "$results/results.json" "$broken/" && head -c 100 "$results/table.txt" > "$broken/bench.png" &&
+		! python3 "$TOP/tests/bench/report.py" --check "$broken"
+}
+check "--check fails when bench.png is not a PNG" bad_png
+tap_done
