@@ -11,7 +11,9 @@ Runs the test suites (default: all, in order): cocci (semantic patch unit
 tests), spatch-versions (the series with the coccinelle of Debian 11 and 13:
 same unit test results, byte-identical tree), lint (shellcheck, test-point
 rules, checkpatch/sparse on compat/), canfail (each suite turns red on a
-deliberately broken input), errors (bad input gives clear errors), probes
+deliberately broken input), nldiff (the netlink differential
+test's allow-list, README and reference agree; no guest), errors (bad input
+gives clear errors), probes
 (gate and probe unit tests, expected probe sets, README compat table; no
 kernel build), compat-build (kbuild regression tests of the compat layer),
 release (the range in one place, the Makefile's regeneration, the tarball
@@ -34,7 +36,7 @@ USAGE
 # The default suites, in order (tests/t-canfail.sh reads them: every suite
 # needs a deliberately broken input there that turns it red).
 default_suites() {
-	echo cocci spatch-versions lint canfail errors probes compat-build release pipeline packaging
+	echo cocci spatch-versions lint canfail nldiff errors probes compat-build release pipeline packaging
 	# The qemu suite takes 10-17 minutes per kernel under TCG: VMTESTS=none skips it.
 	[ "${VMTESTS:-fast}" = none ] || echo vm bench
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runtime tests: boot every matrix kernel in qemu with our ovpn.ko (7.3: its
-# in-tree ovpn, the native twin) and report each verdict row as a TAP point.
+# in-tree ovpn, the native twin) and report each verdict row as a TAP point;
+# then debian-6.1 once more with the v4-mapped shim forced on (v4mapped.sh).
 set -euo pipefail
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -14,9 +15,13 @@ tests VMTESTS (fast (default), full, none (skip the suite) or a list), then
 maps its verdict to TAP: one point per row that the tests requested must
 write (tests/vm/common.sh), per kernel: a row missing or written twice, a
 guest status file missing or saying rc!=0, a kernel splat: each is a "not ok"
-naming the row.
+naming the row. Then one more debian-6.1 boot (unless VMTEST_KERNELS leaves
+debian-6.1 out) runs v4mapped with a module built with
+OVPN_FORCE_V4MAPPED_SHIM=1 (no matrix kernel needs the shim), results in
+DIR-shim, its rows named "..., OVPN_FORCE_V4MAPPED_SHIM=1".
   --report DIR   no qemu: only the verdict on the results in DIR (as if a run
-                 of VMTESTS on VMTEST_KERNELS had written them)
+                 of VMTESTS on VMTEST_KERNELS had written them), and on DIR-shim
+                 if it exists
 USAGE
 }
 
@@ -49,25 +54,50 @@ else
 	sed -n '/^== results/,$p' "$TOP/build/vmtest/ci.log" | sed 's/^/# /'
 fi
 
-# The verdict, from the results directory alone (the same code as the run's own).
-vrc=0
-"$TOP/tests/vm/vmtest.sh" --report "$results" --kernel "$kernels" --expect "$tests" --tsv \
-	>"$tmp/verdict.tsv" 2>"$tmp/verdict.err" || vrc=$?
-n=0
-while IFS=$'\t' read -r k name st _secs note; do
-	[ -n "$k" ] || continue
-	n=$((n + 1))
-	case "$st" in
-	pass)
-		case "$note" in
-		*retried*) tap 0 "$k $name (passed on its one retry: $note)" ;;
-		*) tap 0 "$k $name" ;;
-		esac ;;
-	skip) skip "$k $name" "$note" ;;
-	*) tap 1 "$k $name: ${note:-status '$st'}" ;;
-	esac
-done < "$tmp/verdict.tsv"
-[ "$n" -gt 0 ] || tap 1 "vm verdict: vmtest.sh --report gave no rows (exit $vrc: $(head -n1 "$tmp/verdict.err"))"
-[ "$vrc" -eq 0 ] || tap_failed || tap 1 "vm verdict: vmtest.sh --report exited $vrc without a failed row"
+# report DIR KERNELS TESTS LABEL: one TAP point per verdict row of DIR, from the
+# results directory alone (the same code as the run's own)
+report() {
+	local dir="$1" ks="$2" ts="$3" label="$4" vrc=0 n=0 k name st _secs note
+	"$TOP/tests/vm/vmtest.sh" --report "$dir" --kernel "$ks" --expect "$ts" --tsv \
+		>"$tmp/verdict.tsv" 2>"$tmp/verdict.err" || vrc=$?
+	while IFS=$'\t' read -r k name st _secs note; do
+		[ -n "$k" ] || continue
+		n=$((n + 1))
+		case "$st" in
+		pass)
+			case "$note" in
+			*retried*) tap 0 "$k $name$label (passed on its one retry: $note)" ;;
+			*) tap 0 "$k $name$label" ;;
+			esac ;;
+		skip) skip "$k $name$label" "$note" ;;
+		*) tap 1 "$k $name$label: ${note:-status '$st'}" ;;
+		esac
+	done < "$tmp/verdict.tsv"
+	[ "$n" -gt 0 ] ||
+		tap 1 "vm verdict$label: vmtest.sh --report gave no rows (exit $vrc: $(head -n1 "$tmp/verdict.err"))"
+	[ "$vrc" -eq 0 ] || tap_failed ||
+		tap 1 "vm verdict$label: vmtest.sh --report exited $vrc without a failed row"
+}
+report "$results" "$kernels" "$tests" ""
 [ "$rc" -eq 0 ] || tap_failed || tap 1 "vmtest.sh exited $rc (see build/vmtest/ci.log)"
+
+# The v4-mapped udp_encap shim forced on: debian-6.1 again, a build of its own.
+shim="$results-shim"
+case " ${kernels//,/ } " in
+*" all "*|*" debian-6.1 "*) want_shim=yes ;;
+*) want_shim=no ;;
+esac
+if [ -z "$report" ] && [ "$want_shim" = yes ]; then
+	rm -rf "$shim"
+	mkdir -p "$shim"
+	src=0
+	"$TOP/tests/vm/vmtest.sh" --kernel debian-6.1 --tests v4mapped --make OVPN_FORCE_V4MAPPED_SHIM=1 \
+		--results "$shim" >"$TOP/build/vmtest/ci-shim.log" 2>&1 || src=$?
+	sed -n '/^== results/,$p' "$TOP/build/vmtest/ci-shim.log" | sed 's/^/# /'
+	report "$shim" debian-6.1 v4mapped ", OVPN_FORCE_V4MAPPED_SHIM=1"
+	[ "$src" -eq 0 ] || tap_failed ||
+		tap 1 "vmtest.sh (OVPN_FORCE_V4MAPPED_SHIM=1) exited $src (see build/vmtest/ci-shim.log)"
+elif [ -n "$report" ] && [ -d "$shim" ]; then
+	report "$shim" debian-6.1 v4mapped ", OVPN_FORCE_V4MAPPED_SHIM=1"
+fi
 tap_done

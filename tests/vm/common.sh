@@ -9,7 +9,8 @@ VM_OPENVPN_CASES="autoload udp-aes udp-chacha tcp-aes tcp-chacha p2p"
 
 # vm_rows TEST: the result rows (summary.tsv names) that TEST writes, one a
 # line; fails for an unknown TEST. The scripts that write them: guest.sh
-# (selftests), openvpn-e2e.sh, lifecycle.sh, unpriv.sh, tests/bench/guest-bench.sh.
+# (selftests), openvpn-e2e.sh, lifecycle.sh, unpriv.sh, tests/bench/guest-bench.sh,
+# v4mapped.sh, nldiff.sh, scale.sh, faults.sh.
 vm_rows() {
 	local c
 	case "$1" in
@@ -18,6 +19,18 @@ vm_rows() {
 	lifecycle) echo lifecycle ;;
 	unpriv) echo unpriv-denied ;;
 	bench) echo bench ;;
+	v4mapped|nldiff|nldiff-full|nldiff-random|scale|scale-full) echo "$1" ;;
+	faults|faults-full)
+		# faults.sh: its default set per test, or VMTEST_FAULTS_ONLY
+		if [ -n "${VMTEST_FAULTS_ONLY:-}" ]; then
+			c=$VMTEST_FAULTS_ONLY
+		elif [ "$1" = faults ]; then
+			c="key-swap tcp-close iface-del netns-del"
+		else
+			c="key-swap udp-close tcp-close iface-del netns-del netns-kill"
+		fi
+		for c in ${c//,/ }; do echo "fault-$c"; done
+		echo fault-unload ;;
 	*) return 1 ;;
 	esac
 }

@@ -60,3 +60,22 @@ vm_kill_ovpn_cli() {
 	for p in $(pgrep -x ovpn-cli || true); do kill "$p" 2>/dev/null || true; done
 	vm_wait_for 10 sh -c '! pgrep -x ovpn-cli' || true
 }
+
+# vm_stat NAME VALUE: one measured figure of this kernel (VM_RESULTS/stats.tsv),
+# shown by stress-table.sh.
+vm_stat() {
+	printf '%s\t%s\n' "$1" "$2" >> "${VM_RESULTS:?}/stats.tsv"
+}
+
+# vm_panic_on_warn [off]: make a WARN panic the guest while a stress test runs
+# (a splat then ends the run without its end sentinel: a failure), or restore
+# the boot-time setting (panic_on_warn=1 on the command line stays on).
+vm_panic_on_warn() {
+	local f=/run/vmtest-panic-on-warn.boot
+	[ -e "$f" ] || cat /proc/sys/kernel/panic_on_warn > "$f" 2>/dev/null || return 0
+	if [ "${1:-on}" = off ]; then
+		cat "$f" > /proc/sys/kernel/panic_on_warn 2>/dev/null || true
+	else
+		echo 1 > /proc/sys/kernel/panic_on_warn 2>/dev/null || true
+	fi
+}

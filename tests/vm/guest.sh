@@ -16,8 +16,12 @@ poweroff_now() {
 	sync || true
 	umount /mnt/vmresults 2>/dev/null || true
 	echo 1 > /proc/sys/kernel/sysrq
+	# wait with a builtin: once the power-off has begun, the 9p root may be
+	# gone, and an exec'd sleep failing (EIO) would make PID 1 exit, which
+	# panics ("Attempted to kill init") after the end sentinel
+	mkfifo /run/vmtest-poweroff 2>/dev/null || true
 	echo o > /proc/sysrq-trigger
-	sleep 30
+	read -r -t 30 _ <> /run/vmtest-poweroff || true
 }
 
 setup() {
@@ -35,7 +39,9 @@ setup() {
 	mkdir -p /mnt/vmresults
 	mount -t 9p -o trans=virtio,version=9p2000.L,msize=1048576 vmresults /mnt/vmresults
 	# shellcheck disable=SC1091 # written by vmtest.sh for this run
+	set -a # the tests are child processes: VM_* and VMTEST_* must reach them
 	. /mnt/vmresults/guest.env
+	set +a
 	export VM_RESULTS=/mnt/vmresults
 	# The guest kernel's own module tree (with our ovpn.ko in updates/, if any).
 	mkdir -p "/lib/modules/$VM_KABI"
@@ -118,6 +124,7 @@ main() {
 		openvpn) bash "$here/openvpn-e2e.sh" --tools "$VM_TOOLS" --results "$VM_RESULTS/openvpn" || rc=1 ;;
 		lifecycle) bash "$here/lifecycle.sh" --iterations "$VM_LIFECYCLE_ITERS" --results "$VM_RESULTS/lifecycle" || rc=1 ;;
 		unpriv) bash "$here/unpriv.sh" --results "$VM_RESULTS/unpriv" || rc=1 ;;
+		nldiff*|scale*|faults*|v4mapped) bash "$here/${test%%-*}.sh" --test "$test" --results "$VM_RESULTS/$test" || rc=1 ;;
 		bench) bash "$here/../bench/guest-bench.sh" --conf "$VM_BENCH_CONF" --tools "$VM_TOOLS" \
 			--results "$VM_RESULTS/bench" || rc=1 ;;
 		*) vm_result "$test" fail 0 "unknown test"; rc=1 ;;

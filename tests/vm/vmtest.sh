@@ -14,14 +14,23 @@ top=$(cd "$here/../.." && pwd)
 SELFTESTS_FULL="test.sh test-tcp.sh test-chachapoly.sh test-float.sh test-large-mtu.sh test-mark.sh
 test-symmetric-id.sh test-symmetric-id-float.sh test-symmetric-id-tcp.sh test-close-socket.sh
 test-close-socket-tcp.sh"
-SELFTESTS_FAST="test.sh test-tcp.sh test-chachapoly.sh"
+# make check's subset (test-chachapoly.sh is in full: openvpn's chacha cases
+# run CHACHA20-POLY1305 through the module on every kernel in fast too)
+SELFTESTS_FAST="test.sh test-tcp.sh"
 EXTRA_TESTS="openvpn lifecycle unpriv"
+# life-cycle iterations of --tests fast (make check), else 50
+ITERS_FAST=15
+# netlink differential, scale, fault paths, v4-mapped (tests/vm/*.sh of those
+# names): a subset in fast, all of it in full; nldiff-random only by name
+STRESS_FAST="v4mapped nldiff scale faults"
+STRESS_FULL="v4mapped nldiff-full scale-full faults-full"
+STRESS_OTHER="nldiff-random"
 
 usage() {
 	cat <<USAGE
 Usage: vmtest.sh --kernel K[,K...] [--module PATH/ovpn.ko | --native | --tree DIR]
                  [--tests LIST|fast|full] [--results DIR] [--timeout SECONDS]
-                 [--iterations N] [--smp N]
+                 [--iterations N] [--smp N] [--kernel-args ARGS] [--make VAR=VALUE]
 
 Boots each kernel K (one of: $KERNELS_ALL; or "all") in
 qemu-system-x86_64 -accel tcg with the host's root shared read-only over
@@ -40,21 +49,31 @@ Which ovpn.ko the guest loads (it is put into the image's updates/ + depmod):
   default: --native for debian-7.3, --tree $top/backports otherwise
 
 --tests LIST    comma or space separated; items: the selftest script names
-                (test.sh, test-tcp.sh, ...), openvpn, lifecycle, unpriv, bench (the guest part
-                of make bench: tests/bench/bench.sh sets VM_BENCH_CONF).
-                fast (default): $SELFTESTS_FAST + $EXTRA_TESTS
-                full: all 11 selftests + $EXTRA_TESTS
+                (test.sh, test-tcp.sh, ...), openvpn, lifecycle, unpriv,
+                v4mapped, nldiff[-full|-random], scale[-full], faults[-full],
+                bench (the guest part of make bench: tests/bench/bench.sh sets
+                VM_BENCH_CONF).
+                fast (default): $SELFTESTS_FAST + $EXTRA_TESTS + $STRESS_FAST
+                full: all 11 selftests + $EXTRA_TESTS + $STRESS_FULL
 --results DIR   where console.log, dmesg.txt, TAP files and logs go
                 (default: $top/build/vmtest/<timestamp>); one subdir per kernel
 --timeout S     bound of one qemu run (default: from the test list)
---iterations N  life-cycle iterations (default 50)
+--iterations N  life-cycle iterations (default 50; $ITERS_FAST with --tests fast)
 --smp N         guest vCPUs (default 2)
+--kernel-args A more guest kernel command line, e.g. "panic_on_warn=1 slub_debug=FZPU"
+                (tests/vm/README.md lists what each Debian kernel offers)
+--make VAR=VAL  a make variable for the module build of --tree (repeatable; passed
+                to scripts/build.sh through its environment), e.g.
+                OVPN_FORCE_V4MAPPED_SHIM=1
 --report DIR    no qemu: the verdict on the results already in DIR (the kernels
                 there, or those of --kernel) from their files alone
 --expect LIST   with --report: the tests that were requested (as --tests;
                 default: each kernel's request.env, written when it ran)
 --tsv           with --report: print the verdict rows (KERNEL NAME STATUS
                 SECONDS NOTE, tab-separated) instead of the table
+
+Environment: VMTEST_* variables are handed to the guest's tests (e.g.
+VMTEST_NLDIFF_SEED, see each test's --help).
 
 Everything fetched or built is cached under \${XDG_CACHE_HOME:-~/.cache}/ovpn-backports.
 Host packages: tests/vm/host-packages.txt.
@@ -69,12 +88,12 @@ log() { echo "vmtest: $*" >&2; }
 test_list() {
 	local l="${1//,/ }" t
 	case "$l" in
-	fast) l="$SELFTESTS_FAST $EXTRA_TESTS" ;;
-	full) l="$SELFTESTS_FULL $EXTRA_TESTS" ;;
+	fast) l="$SELFTESTS_FAST $EXTRA_TESTS $STRESS_FAST" ;;
+	full) l="$SELFTESTS_FULL $EXTRA_TESTS $STRESS_FULL" ;;
 	esac
 	l=$(echo "$l" | xargs)
 	for t in $l; do
-		case " $(echo "$SELFTESTS_FULL" | xargs) $EXTRA_TESTS bench " in
+		case " $(echo "$SELFTESTS_FULL" | xargs) $EXTRA_TESTS $STRESS_FAST $STRESS_FULL $STRESS_OTHER bench " in
 		*" $t "*) vm_rows "$t" >/dev/null || die "test '$t' has no result rows in common.sh" ;;
 		*) die "unknown test '$t'" ;;
 		esac
@@ -93,8 +112,10 @@ tree="$top/backports"
 tests="fast"
 results=""
 timeout_s=""
-iters=50
+iters=""
 smp=2
+kargs=""
+makevars=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-h|--help) usage; exit 0 ;;
@@ -107,6 +128,8 @@ while [ $# -gt 0 ]; do
 	--timeout) timeout_s="$2"; shift 2 ;;
 	--iterations) iters="$2"; shift 2 ;;
 	--smp) smp="$2"; shift 2 ;;
+	--kernel-args) kargs="$kargs $2"; shift 2 ;;
+	--make) [[ "$2" == [A-Za-z_]*=* ]] || die "--make takes VAR=VALUE"; makevars+=("$2"); shift 2 ;;
 	--report) report="$2"; shift 2 ;;
 	--expect) expect_tests="$2"; shift 2 ;;
 	--tsv) tsv=1; shift ;;
@@ -128,6 +151,9 @@ fi
 [ "${kernels// /}" != all ] || kernels="$KERNELS_ALL"
 [ "$modsel" != module ] || [ -f "$modpath" ] || die "no such module: $modpath"
 
+if [ -z "$iters" ]; then
+	if [ "$tests" = fast ]; then iters=$ITERS_FAST; else iters=50; fi
+fi
 tests=$(test_list "$tests")
 [ -z "$expect_tests" ] || expect_tests=$(test_list "$expect_tests")
 
@@ -216,6 +242,14 @@ budget() {
 	openvpn) echo 600 ;;
 	lifecycle) echo $((60 + iters * 12)) ;;
 	unpriv) echo 180 ;;
+	nldiff) echo 240 ;;
+	nldiff-full) echo 900 ;;
+	nldiff-random) echo $((300 + ${VMTEST_NLDIFF_COUNT:-2000} / 4)) ;;
+	scale) echo 300 ;;
+	scale-full) echo 900 ;;
+	faults) echo 300 ;;
+	faults-full) echo 1200 ;;
+	v4mapped) echo 120 ;;
 	bench) echo 3600 ;;
 	esac
 }
@@ -254,8 +288,9 @@ run_kernel() {
 		# The checkout the tree belongs to builds it (its Kbuild and compat/ match the tree).
 		local builder="$top/scripts/build.sh"
 		[ ! -x "$(dirname "$tree")/scripts/build.sh" ] || builder="$(dirname "$tree")/scripts/build.sh"
-		echo "building with $builder --tree $tree" > "$res/build.txt"
-		if ! "$builder" --quiet --tree "$tree" "$kdir" "$res/build" >> "$res/build.txt" 2>&1; then
+		echo "building with ${makevars[*]} $builder --tree $tree" > "$res/build.txt"
+		if ! env ${makevars[@]+"${makevars[@]}"} "$builder" --quiet --tree "$tree" "$kdir" "$res/build" \
+			>> "$res/build.txt" 2>&1; then
 			cat "$res/build.txt" >&2
 			host_row module-build fail "$(($(date +%s) - tb))" "scripts/build.sh failed, see build.txt"
 			verdict "$alias" "$tests" || true
@@ -305,15 +340,21 @@ VM_SELFTEST_TIMEOUT=600
 VM_TCPDUMP_TIMEOUT=${VM_TCPDUMP_TIMEOUT:-20s}
 VM_TCPDUMP_SETTLE=${VM_TCPDUMP_SETTLE:-3}
 VM_LIFECYCLE_ITERS=$iters
+VM_RUN_DIR='$results'
+VM_MAKEVARS='$([ "$sel" != tree ] || echo "${makevars[*]}")'
 VM_BENCH_CONF='${VM_BENCH_CONF:-}'
 ENV
+	local v
+	for v in $(compgen -e | grep '^VMTEST_' || true); do
+		printf '%s=%q\n' "$v" "${!v}" >> "$res/guest.env"
+	done
 	log "$alias: booting $kabi (module: $sel${ko:+ $ko}), tests: $tests, timeout ${tmo}s"
 	t0=$(date +%s)
 	set +e
 	timeout -k 30 "$tmo" qemu-system-x86_64 -accel tcg -cpu max -m 2G -smp "$smp" \
 		-display none -nodefaults -no-reboot -serial stdio -monitor none -nic none \
 		-kernel "$img/.vmtest-vmlinux" -initrd "$img/.vmtest-initramfs-$ikey" \
-		-append "console=ttyS0 loglevel=5 panic=-1 oops=panic mitigations=off random.trust_cpu=on net.ifnames=0 vmtest.guest=$here/guest.sh" \
+		-append "console=ttyS0 loglevel=5 panic=-1 oops=panic mitigations=off random.trust_cpu=on net.ifnames=0 vmtest.guest=$here/guest.sh$kargs" \
 		-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap" \
 		-virtfs "local,path=$res,mount_tag=vmresults,security_model=none,multidevs=remap" \
 		< /dev/null 2>&1 | sed -u 's/\r$//' | tee "$res/console.log" |
@@ -444,6 +485,7 @@ print_table() {
 	done
 	echo "(pass(r): passed on its one retry, see details; status: the guest's status file;"
 	echo " FAIL with a row missing: see details; guest-s: seconds the guest ran)"
+	"$here/stress-table.sh" "$results" $kernels
 	echo
 	echo "== details"
 	for k in $kernels; do

@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# The netlink differential test's host side, without a guest: the allow-list
+# and README's Limitations agree, the committed 7.3 reference answers the
+# current corpus, the corpus is deterministic, and the differ fails on an
+# unlisted difference (and only then).
+set -euo pipefail
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+case "${1:-}" in
+-h|--help) sed -n '2,5s/^# \{0,1\}//p' "$0"
+	echo "--can-fail: the README and reference checks on broken copies (must fail)"; exit 0 ;;
+--can-fail|"") ;;
+*) echo "usage: $0 [--can-fail]" >&2; exit 2 ;;
+esac
+
+vm="$TOP/tests/vm"
+nld=(python3 "$vm/nldiff.py")
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# --can-fail (tests/t-canfail.sh): README without the allow-list's first rule,
+# and a reference that lacks its last answer: both checks must turn red.
+if [ "${1:-}" = --can-fail ]; then
+	awk '!done && /^- `[a-z0-9-]*` \(kernels / {done = 1; next} 1' "$TOP/README.md" > "$tmp/README.md"
+	check "README's Limitations carry the allow-list (a rule removed)" \
+		"${nld[@]}" readme --check "$tmp/README.md"
+	sed '$d' "$vm/nldiff-ref-7.3.jsonl" > "$tmp/ref.jsonl"
+	check "the reference answers the current corpus (its last answer removed)" \
+		"${nld[@]}" diff --reference "$tmp/ref.jsonl" "$vm/nldiff-ref-7.3.jsonl"
+	tap_done
+fi
+
+check "python helpers compile" python3 -c "
+import ast, sys
+for f in sys.argv[1:]:
+    ast.parse(open(f).read(), f)" "$vm"/ovpnnl.py "$vm"/nlcorpus.py "$vm"/nldiff.py "$vm"/ovpnctl.py
+
+# --- the allow-list and README ---------------------------------------------------
+allow_ok() {
+	python3 - "$vm/nldiff-allow.yaml" <<'PY'
+import re, sys, yaml
+sys.path.insert(0, sys.argv[1].rsplit("/", 1)[0])
+import nldiff
+rules = yaml.safe_load(open(sys.argv[1]))["rules"]
+fields = {"err", "msg", "offs", "miss_type", "miss_nest", "policy", "cookie", "done", "done_msg",
+          "done_offs", "done_miss_type", "done_miss_nest", "done_policy", "replies", "send",
+          "recv", "pre"}
+ids = [r["id"] for r in rules]
+assert len(ids) == len(set(ids)), "duplicate rule ids"
+for r in rules:
+    assert set(r) <= {"id", "kernels", "fields", "ops", "ref", "got", "format", "names_missing",
+                      "reason"}, r["id"]
+    assert re.fullmatch(r"[a-z0-9-]+", r["id"]), r["id"]
+    assert r["reason"].strip() and r["fields"], r["id"]
+    assert set(r["fields"]) <= fields, (r["id"], set(r["fields"]) - fields)
+    nldiff.kernel_matches(r["kernels"], "6.1.0-1-amd64")
+    for side in ("ref", "got"):
+        for rx in (r.get(side) or {}).values():
+            re.compile(rx)
+    if "ops" in r:
+        re.compile(r["ops"])
+PY
+}
+check "allow-list: every rule well-formed (id, kernels, known fields, regexes, reason)" allow_ok
+check "README's Limitations carry the allow-list (tests/vm/nldiff.py readme)" \
+	"${nld[@]}" readme --check "$TOP/README.md"
+readme_drift() {
+	sed 's/^\(- `[a-z0-9-]*` (kernels \)/\1>=1.0,/' "$TOP/README.md" > "$tmp/README.md" &&
+	! "${nld[@]}" readme --check "$tmp/README.md" > /dev/null
+}
+check "... and the check fails when README and the allow-list disagree" readme_drift
+
+# --- the corpus and the committed reference -------------------------------------
+ref_current() {
+	local want n
+	read -r want _ n < <("${nld[@]}" hash --set full)
+	python3 - "$vm/nldiff-ref-7.3.jsonl" "$want" "$n" <<'PY'
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()
+head = json.loads(lines[0])
+if head.get("corpus") != sys.argv[2] or len(lines) - 1 != int(sys.argv[3]):
+    sys.exit("tests/vm/nldiff-ref-7.3.jsonl answers corpus %s (%d cases), the corpus is now "
+             "%s (%s cases): run tests/vm/nldiff-reference.sh"
+             % (head.get("corpus"), len(lines) - 1, sys.argv[2], sys.argv[3]))
+assert head["kernel"].startswith("7.3"), head
+PY
+}
+check "the committed 7.3 reference answers the current corpus" ref_current
+deterministic() {
+	local a b
+	a=$("${nld[@]}" hash --set full) && b=$("${nld[@]}" hash --set full) && [ "$a" = "$b" ] &&
+	a=$("${nld[@]}" hash --set random:7:300) && b=$("${nld[@]}" hash --set random:7:300) &&
+	[ "$a" = "$b" ] && [ "$a" != "$("${nld[@]}" hash --set random:8:300)" ]
+}
+check "corpus and random sets are reproducible (same seed, same bytes; another seed differs)" deterministic
+sizes() {
+	local full core
+	read -r _ _ full < <("${nld[@]}" hash --set full)
+	read -r _ _ core < <("${nld[@]}" hash --set core)
+	echo "full $full, core $core"
+	[ "$full" -ge 3000 ] && [ "$core" -ge 500 ] && [ "$core" -le $((full / 2)) ]
+}
+check "corpus: several thousand cases, the make-check subset a fraction of them" sizes
+
+# --- the differ ------------------------------------------------------------------
+# ref: two answers of 7.3; got: the same two cases as 6.1 would answer them
+mkans() {
+	local f="$1" kernel="$2" msg="$3" err="$4"
+	{
+		echo "{\"corpus\": \"x\", \"set\": \"full\", \"cases\": 2, \"kernel\": \"$kernel\"}"
+		echo "{\"id\": \"p2p/peer-get/peer/id/=2\", \"a\": {\"err\": \"$err\", \"msg\": \"$msg\"}}"
+		echo '{"id": "p2p/peer-get/as-is", "a": {"err": "ok"}}'
+	} > "$f"
+}
+mkans "$tmp/ref" 7.3.4+deb13-amd64 "ovpn: cannot find peer with id 2" ENOENT
+mkans "$tmp/fmt" 6.1.0-56-amd64 "ovpn: cannot find peer with id %u" ENOENT
+mkans "$tmp/errno" 6.1.0-56-amd64 "ovpn: cannot find peer with id %u" EINVAL
+mkans "$tmp/same" 6.1.0-56-amd64 "ovpn: cannot find peer with id 2" ENOENT
+check "differ: identical answers pass" "${nld[@]}" diff --reference "$tmp/ref" "$tmp/same"
+check "differ: a listed difference (format string on 6.1) passes" \
+	"${nld[@]}" diff --reference "$tmp/ref" "$tmp/fmt"
+check "differ: the same difference on 6.12 (not listed there) fails" \
+	eval '! "${nld[@]}" diff --reference "$tmp/ref" --kernel 6.12.95+deb12-amd64 "$tmp/fmt"'
+check "differ: another errno (unlisted) fails" eval '! "${nld[@]}" diff --reference "$tmp/ref" "$tmp/errno"'
+sed 2d "$tmp/ref" > "$tmp/ref-short"
+check "differ: a case missing from the reference fails" \
+	eval '! "${nld[@]}" diff --reference "$tmp/ref-short" "$tmp/same"'
+
+# --- the results table -------------------------------------------------------------
+table() {
+	mkdir -p "$tmp/res/debian-6.1"
+	printf 'nldiff\tpass\t9\tx\nfault-key-swap\tpass\t5\tx\nfault-udp-close\tfail\t5\tx\n' \
+		> "$tmp/res/debian-6.1/summary.tsv"
+	printf 'nldiff.cases\t1001\nnldiff.identical\t900\nnldiff.listed\t101\nnldiff.unlisted\t0\nscale.peers\t200\n' \
+		> "$tmp/res/debian-6.1/stats.tsv"
+	"$vm/stress-table.sh" "$tmp/res" debian-6.1 | tee "$tmp/table" &&
+	grep -qE '^debian-6.1 +nldiff +1001 +900 +101 +0 \| +200 .*\| 1/2 FAIL: udp-close' "$tmp/table"
+}
+check "stress-table.sh: one row per kernel from stats.tsv and the fault rows" table
+
+tap_done
