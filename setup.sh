@@ -41,8 +41,9 @@ if [ "$install" = 1 ]; then
 	list=$(pkgs "$top/devel/build-packages.txt")
 	if [ "$testdeps" = 1 ]; then
 		list="$list $(pkgs "$top/tests/test-packages.txt")"
-		[ ! -f "$top/tests/vm/host-packages.txt" ] ||
-			list="$list $(pkgs "$top/tests/vm/host-packages.txt")"
+		for f in "$top"/tests/vm/host-packages.txt "$top"/tests/vm/guest-packages.txt; do
+			[ ! -f "$f" ] || list="$list $(pkgs "$f")"
+		done
 	fi
 	echo "setup: installing build dependencies"
 	export DEBIAN_FRONTEND=noninteractive

@@ -12,7 +12,9 @@ tests), spatch-versions (the series with the coccinelle of Debian 11 and 13:
 same unit test results, byte-identical tree), lint (shellcheck, test-point
 rules, checkpatch/sparse on compat/), canfail (each suite turns red on a
 deliberately broken input), nldiff (the netlink differential
-test's allow-list, README and reference agree; no guest), errors (bad input
+test's allow-list, README and reference agree; no guest), harness (the
+qemu harness's list of guest tests, tests/vm/tests.tsv, is complete and agrees
+with tests/vm/README.md; no guest), errors (bad input
 gives clear errors), probes
 (gate and probe unit tests, expected probe sets, README compat table; no
 kernel build), compat-build (kbuild regression tests of the compat layer),
@@ -36,7 +38,7 @@ USAGE
 # The default suites, in order (tests/t-canfail.sh reads them: every suite
 # needs a deliberately broken input there that turns it red).
 default_suites() {
-	echo cocci spatch-versions lint canfail nldiff errors probes compat-build release pipeline packaging
+	echo cocci spatch-versions lint canfail nldiff harness errors probes compat-build release pipeline packaging
 	# The qemu suite takes 10-17 minutes per kernel under TCG: VMTESTS=none skips it.
 	[ "${VMTESTS:-fast}" = none ] || echo vm bench
 }
@@ -72,36 +74,74 @@ suite_verdict() {
 	fi
 }
 
-pass=0 fail=0
-for s in "${suites[@]}"; do
-	case "$s" in
-	*/*) cmd=("$s"); s=$(basename "$s" .sh); s=${s#t-} ;;
-	cocci) cmd=("$here/cocci/run.sh") ;;
-	*) cmd=("$here/t-$s.sh") ;;
+# suite_cmd NAME: the command of suite NAME (a path, or tests/t-NAME.sh)
+suite_cmd() {
+	case "$1" in
+	*/*) echo "$1" ;;
+	cocci) echo "$here/cocci/run.sh" ;;
+	*) echo "$here/t-$1.sh" ;;
 	esac
-	if ! [ -x "${cmd[0]}" ]; then
-		echo "not ok - suite $s: no such suite (${cmd[0]})"
-		fail=$((fail + 1))
-		continue
-	fi
-	echo "# === suite $s"
+}
+
+# run_suite NAME CMD LOG: the suite's output to LOG (the caller shows it),
+# then its closing lines: a failure run.sh adds (suite_verdict), and
+# "# === suite NAME: P passed, F failed, S s" with the seconds since it started
+run_suite() {
+	local s="$1" cmd="$2" log="$3" t0 rc=0 p k f why
 	t0=$(date +%s)
-	log=$(mktemp)
-	set +e
-	"${cmd[@]}" 2>&1 | tee "$log"
-	rc=${PIPESTATUS[0]}
-	set -e
+	"$cmd" > "$log" 2>&1 || rc=$?
 	p=$(grep -cE '^ok ' "$log" || true)
 	k=$(grep -cE '^ok .*# *SKIP' "$log" || true)
 	f=$(grep -cE '^not ok ' "$log" || true)
 	why=$(suite_verdict "$log" "$rc")
 	if [ -n "$why" ]; then
-		echo "not ok - suite $s $why"
+		echo "not ok - suite $s $why" >> "$log"
 		f=$((f + 1))
 	fi
-	rm -f "$log"
 	echo "# === suite $s: $p passed${k:+ ($k skipped)}, $f failed, $(( $(date +%s) - t0 )) s" |
-		sed 's/ (0 skipped)//'
+		sed 's/ (0 skipped)//' >> "$log"
+}
+
+# Suites that start at once and run beside the others: the qemu guests (vm,
+# then bench: one guest at a time) spend most of their time in the emulated
+# machine, and the host suites use the core its vCPUs leave. Their output is
+# shown in their place in the order; their seconds are their own wall time.
+BESIDE="vm bench"
+tmp=$(mktemp -d)
+beside=() beside_pid=""
+trap '[ -z "$beside_pid" ] || pkill -P "$beside_pid" 2>/dev/null; rm -rf "$tmp"' EXIT
+for s in "${suites[@]}"; do
+	case " $BESIDE " in *" $s "*) [ -x "$(suite_cmd "$s")" ] && beside+=("$s") ;; esac
+done
+if [ ${#beside[@]} -gt 0 ]; then
+	# what the guests build from must exist before anything else runs
+	make -s -C "$here/.." "$here/../backports/PROVENANCE" > /dev/null
+	(for s in "${beside[@]}"; do run_suite "$s" "$(suite_cmd "$s")" "$tmp/$s.log"; done) &
+	beside_pid=$!
+fi
+
+pass=0 fail=0
+for s in "${suites[@]}"; do
+	cmd=$(suite_cmd "$s")
+	case "$s" in */*) s=$(basename "$s" .sh); s=${s#t-} ;; esac
+	if ! [ -x "$cmd" ]; then
+		echo "not ok - suite $s: no such suite ($cmd)"
+		fail=$((fail + 1))
+		continue
+	fi
+	echo "# === suite $s"
+	case " ${beside[*]} " in
+	*" $s "*)
+		echo "# (started with the first suite, beside the others)"
+		wait "$beside_pid" 2>/dev/null || true
+		cat "$tmp/$s.log" ;;
+	*)
+		: > "$tmp/$s.log"
+		run_suite "$s" "$cmd" "$tmp/$s.log" &
+		tail -n +1 --pid=$! -f "$tmp/$s.log" ;;
+	esac
+	p=$(grep -cE '^ok ' "$tmp/$s.log" || true)
+	f=$(grep -cE '^not ok ' "$tmp/$s.log" || true)
 	pass=$((pass + p)) fail=$((fail + f))
 done
 echo "$pass passed, $fail failed"

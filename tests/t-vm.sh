@@ -79,7 +79,12 @@ report() {
 		tap 1 "vm verdict$label: vmtest.sh --report exited $vrc without a failed row"
 }
 report "$results" "$kernels" "$tests" ""
-[ "$rc" -eq 0 ] || tap_failed || tap 1 "vmtest.sh exited $rc (see build/vmtest/ci.log)"
+if [ "$rc" -eq 2 ]; then
+	# vmtest.sh stopped before or between the guests (its one-line error)
+	tap 1 "vmtest.sh stopped: $(grep '^vmtest: ' "$TOP/build/vmtest/ci.log" | tail -n1)"
+elif [ "$rc" -ne 0 ]; then
+	tap_failed || tap 1 "vmtest.sh exited $rc (see build/vmtest/ci.log)"
+fi
 
 # The v4-mapped udp_encap shim forced on: debian-6.1 again, a build of its own.
 shim="$results-shim"

@@ -8,6 +8,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=tests/vm/guest-lib.sh
 . "$here/../vm/guest-lib.sh"
+# shellcheck source=tests/vm/openvpn-lib.sh
+. "$here/../vm/openvpn-lib.sh"
 
 usage() {
 	cat <<'USAGE'
@@ -71,12 +73,6 @@ cleanup() {
 }
 trap 'cleanup; rm -rf "$work"' EXIT
 
-mkcert() {
-	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
-		-days 2 -subj "/CN=$1" -keyout "$work/$1.key" -out "$work/$1.crt" 2>/dev/null
-	openssl x509 -noout -fingerprint -sha256 -in "$work/$1.crt" | cut -d= -f2 > "$work/$1.fp"
-}
-
 # load_module ours|intree|none: exactly that ovpn is loaded (none: whichever
 # modprobe picks stays as it is). Sets $module_info.
 load_module() {
@@ -84,7 +80,7 @@ load_module() {
 	module_info=""
 	[ "$want" != none ] || return 0
 	if [ -e /sys/module/ovpn ]; then
-		vm_wait_for 30 modprobe -r ovpn || { why="modprobe -r ovpn failed"; return 1; }
+		why=$(vm_unload) || return 1
 	fi
 	if [ "$want" = ours ] && [ -n "$BENCH_OURS_KO" ]; then
 		# the in-tree module's dependencies first, then ours under the same name
@@ -102,17 +98,7 @@ load_module() {
 	module_info="$(cat /sys/module/ovpn/version 2>/dev/null || echo in-tree) taint=$taint"
 }
 
-setup_net() {
-	ip netns add "$SRV"
-	ip netns add "$CLI"
-	ip link add veth-s netns "$SRV" type veth peer name veth-c netns "$CLI"
-	ip -n "$SRV" addr add 10.201.0.1/24 dev veth-s
-	ip -n "$CLI" addr add 10.201.0.2/24 dev veth-c
-	ip -n "$SRV" link set veth-s up
-	ip -n "$CLI" link set veth-c up
-	ip -n "$SRV" link set lo up
-	ip -n "$CLI" link set lo up
-}
+setup_net() { ovpn_netns_pair "$SRV" "$CLI"; }
 
 # setup_cli: a P2P ovpn pair (AES-256-GCM over UDP) made with ovpn-cli
 setup_cli() {
@@ -134,36 +120,8 @@ setup_cli() {
 
 # openvpn_conf ROLE PROTO CIPHER DCO(1|0): server mode, as tests/vm/openvpn-e2e.sh
 openvpn_conf() {
-	local role="$1" proto="$2" cipher="$3" dco="$4" peer=client
-	[ "$role" = server ] || peer=server
-	cat <<CONF
-dev tun0
-dev-type tun
-cert $work/$role.crt
-key $work/$role.key
-peer-fingerprint $(cat "$work/$peer.fp")
-data-ciphers $cipher
-verb 3
-keepalive 5 30
-CONF
-	[ "$dco" = 1 ] || echo disable-dco
-	if [ "$role" = server ]; then
-		cat <<CONF
-proto ${proto}4$([ "$proto" = tcp ] && echo -server)
-local 10.201.0.1
-lport 1194
-server 10.8.0.0 255.255.255.0
-topology subnet
-dh none
-CONF
-	else
-		cat <<CONF
-client
-proto ${proto}4$([ "$proto" = tcp ] && echo -client)
-remote 10.201.0.1 1194
-nobind
-CONF
-	fi
+	ovpn_conf "$work" "$1" server "$2" "$3"
+	[ "$4" = 1 ] || echo disable-dco
 }
 
 # setup_openvpn PROTO CIPHER DCO: both ends up, the data path checked
@@ -346,8 +304,8 @@ run_variant() {
 	fi
 }
 
-mkcert server
-mkcert client
+ovpn_mkcert "$work" server
+ovpn_mkcert "$work" client
 modprobe tun 2>/dev/null || true
 {
 	echo "kernel: $(uname -r)"

@@ -1,39 +1,12 @@
 #!/usr/bin/env bash
 # What the host (vmtest.sh) and the guest (guest-lib.sh) must agree on, in one
-# place (sourced by both): which result rows each test writes, what a kernel
-# splat looks like, and the guest's final status file.
+# place (sourced by both): which result rows each test writes (tests.tsv, read
+# by manifest.sh), what a kernel splat looks like, and the guest's final
+# status file.
 # shellcheck disable=SC2034 # variables are used by the sourcing scripts
 
-# The cases of openvpn-e2e.sh (its default), each one row "openvpn-CASE".
-VM_OPENVPN_CASES="autoload udp-aes udp-chacha tcp-aes tcp-chacha p2p"
-
-# vm_rows TEST: the result rows (summary.tsv names) that TEST writes, one a
-# line; fails for an unknown TEST. The scripts that write them: guest.sh
-# (selftests), openvpn-e2e.sh, lifecycle.sh, unpriv.sh, tests/bench/guest-bench.sh,
-# v4mapped.sh, nldiff.sh, scale.sh, faults.sh.
-vm_rows() {
-	local c
-	case "$1" in
-	test*.sh) echo "$1" ;;
-	openvpn) for c in $VM_OPENVPN_CASES; do echo "openvpn-$c"; done ;;
-	lifecycle) echo lifecycle ;;
-	unpriv) echo unpriv-denied ;;
-	bench) echo bench ;;
-	v4mapped|nldiff|nldiff-full|nldiff-random|scale|scale-full) echo "$1" ;;
-	faults|faults-full)
-		# faults.sh: its default set per test, or VMTEST_FAULTS_ONLY
-		if [ -n "${VMTEST_FAULTS_ONLY:-}" ]; then
-			c=$VMTEST_FAULTS_ONLY
-		elif [ "$1" = faults ]; then
-			c="key-swap tcp-close iface-del netns-del"
-		else
-			c="key-swap udp-close tcp-close iface-del netns-del netns-kill"
-		fi
-		for c in ${c//,/ }; do echo "fault-$c"; done
-		echo fault-unload ;;
-	*) return 1 ;;
-	esac
-}
+# shellcheck source=tests/vm/manifest.sh
+. "$(dirname "${BASH_SOURCE[0]}")/manifest.sh"
 
 # vm_expected_rows TEST...: every verdict row of one kernel's run, in order.
 #   module-build   host: built ovpn.ko from a tree (skip: native or --module)

@@ -53,7 +53,7 @@ while [ $# -gt 0 ]; do
 	-h|--help) usage; exit 0 ;;
 	--results) out="$2"; shift 2 ;;
 	--test) test="$2"; shift 2 ;;
-	--only) VMTEST_FAULTS_ONLY="${2//,/ }"; shift 2 ;;
+	--only) export VMTEST_FAULTS_ONLY="${2//,/ }"; shift 2 ;;
 	*) usage >&2; exit 2 ;;
 	esac
 done
@@ -63,7 +63,7 @@ faults) iters=${VMTEST_FAULT_ITERS:-1}; secs=${VMTEST_FAULT_SECONDS:-1} ;;
 faults-full) iters=${VMTEST_FAULT_ITERS:-5}; secs=${VMTEST_FAULT_SECONDS:-10} ;;
 *) usage >&2; exit 2 ;;
 esac
-# the faults of this test (each set, and VMTEST_FAULTS_ONLY, in common.sh's vm_rows)
+# the faults of this test (each set, and VMTEST_FAULTS_ONLY: its rows in tests.tsv)
 only=$(vm_rows "$test" | sed -n 's/^fault-//p' | grep -vx unload | xargs)
 vm_results_dir "$out"
 rc=0
@@ -93,11 +93,7 @@ for f in $only; do
 done
 [ "$rc" = 0 ] || tail -n 5 "$out/faults.log" | sed "s/^/vmtest: $test: /"
 tu=$(vm_now)
-why=""
-timeout 60 rmmod ovpn 2>> "$out/unload.log" || why="rmmod ovpn failed or hung after the fault tests"
-[ "$(vm_ovpn_links)" = 0 ] || why="${why:+$why; }ovpn netdevs left"
-! dmesg | grep -q 'unregister_netdevice: waiting' || why="${why:+$why; }a netdev was leaked"
-[ -n "$why" ] || [ -z "$(vm_splats)" ] || why="kernel splat: $(vm_splats | head -n1)"
+why=$(vm_unload 2>> "$out/unload.log") || true
 vm_panic_on_warn off
 if [ -z "$why" ]; then
 	vm_result fault-unload pass $(($(vm_now) - tu)) "ovpn unloaded after $((tu - t_all)) s of fault tests"

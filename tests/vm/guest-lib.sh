@@ -79,3 +79,20 @@ vm_panic_on_warn() {
 		echo 1 > /proc/sys/kernel/panic_on_warn 2>/dev/null || true
 	fi
 }
+
+# vm_unload [SECONDS]: unload ovpn (rmmod, tried again while it is in use, for
+# SECONDS (default 60) at most; one that hangs fails too) and check that
+# nothing stayed behind: /sys/module/ovpn gone, no ovpn netdev, no kernel
+# splat (which includes "unregister_netdevice: waiting", a leaked netdev).
+# Prints why not, and is then non-zero.
+vm_unload() {
+	local t="${1:-60}" why="" n
+	if [ -e /sys/module/ovpn ] && ! vm_wait_for "$t" timeout "$t" rmmod ovpn; then
+		why="rmmod ovpn failed or hung (${t} s)"
+	fi
+	vm_wait_for 10 test ! -e /sys/module/ovpn || why="${why:-/sys/module/ovpn still there}"
+	n=$(vm_ovpn_links)
+	[ "$n" = 0 ] || why="${why:+$why; }$n ovpn netdevs left"
+	[ -z "$(vm_splats)" ] || why="${why:+$why; }kernel splat: $(vm_splats | head -n1)"
+	[ -z "$why" ] || { echo "$why"; return 1; }
+}

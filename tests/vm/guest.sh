@@ -1,7 +1,7 @@
 #!/bin/bash
 # PID 1 of the test guest after switch_root (started by initramfs-init): set
 # up the runtime environment on the overlaid host root, run the tests named in
-# the host's guest.env, write results to the results share (summary.tsv, and
+# the host's guest.env (each as tests/vm/tests.tsv says), write results to the results share (summary.tsv, and
 # last the status file of common.sh: the host requires it), print the end
 # sentinel and power off. Never returns (PID 1 exiting would panic the guest).
 set -euo pipefail
@@ -49,6 +49,37 @@ setup() {
 	hostname vmtest
 	ip link set lo up
 	sysctl -qw kernel.panic_on_oops=1 || true
+}
+
+# count_sleeps: a sleep in front of the real one on PATH that logs what each
+# caller asked for (the fixed waits of the tests, summed up in costs.txt)
+count_sleeps() {
+	mkdir -p /run/vmtest-bin
+	printf '#!/bin/sh\necho "$*" >> /run/vmtest-sleeps\nexec /usr/bin/sleep "$@"\n' > /run/vmtest-bin/sleep
+	chmod +x /run/vmtest-bin/sleep
+	export PATH="/run/vmtest-bin:$PATH"
+}
+
+# cost NAME: one line of VM_RESULTS/costs.txt
+cost() { echo "$*" >> "$VM_RESULTS/costs.txt"; }
+
+# measure_costs: what the emulated machine charges for starting programs
+# (the tests start thousands): milliseconds per exec of a dynamic
+# executable, seconds per python3 start
+measure_costs() {
+	local t0 i
+	t0=$(date +%s%N)
+	for i in 1 2 3 4 5 6 7 8 9 10; do /bin/true; done
+	cost exec_ms $((($(date +%s%N) - t0) / 10000000))
+	t0=$(date +%s%N)
+	python3 -c pass
+	cost python_ms $((($(date +%s%N) - t0) / 1000000))
+}
+
+# sleeps_total: the seconds the tests asked sleep for (count_sleeps)
+sleeps_total() {
+	awk '{for (i = 1; i <= NF; i++) {v = $i; m = 1; if (v ~ /m$/) m = 60; sub(/[smhd]$/, "", v);
+		if (v ~ /^[0-9.]+$/) {s += v * m; n++}}} END {printf "%.0f %d\n", s, n}' /run/vmtest-sleeps 2>/dev/null
 }
 
 # check_module: the ovpn that modprobe loads is the one this run asked for.
@@ -106,6 +137,20 @@ run_selftest() {
 	return 1
 }
 
+# run_test TEST: the test as tests.tsv says (its run column: "selftest", or a
+# script under tests/vm and its arguments, then --results DIR)
+run_test() {
+	local test="$1" run argv
+	run=$(vm_field "$test" run) || { vm_result "$test" fail 0 "not in tests.tsv"; return 1; }
+	[ "$run" != selftest ] || { run_selftest "$test"; return; }
+	run=${run//\{tools\}/$VM_TOOLS}
+	run=${run//\{iters\}/$VM_LIFECYCLE_ITERS}
+	run=${run//\{test\}/$test}
+	run=${run//\{bench_conf\}/$VM_BENCH_CONF}
+	read -r -a argv <<< "$run"
+	bash "$here/${argv[0]}" "${argv[@]:1}" --results "$VM_RESULTS/$test"
+}
+
 main() {
 	local t test rc=0
 	vm_log "guest up after $(vm_now) s: $(uname -r), tests: $VM_TESTS"
@@ -116,21 +161,19 @@ main() {
 	export OVPN_CLI=/tmp/selftests/net/ovpn/ovpn-cli
 	export OVPN_YNL="$VM_TOOLS/tree/tools/net/ynl/pyynl/cli.py"
 
+	cost boot_s "$(vm_now)"
+	measure_costs
+	count_sleeps
 	check_module || rc=1
 	for test in $VM_TESTS; do
 		t=$(vm_now)
-		case "$test" in
-		test*.sh) run_selftest "$test" || rc=1 ;;
-		openvpn) bash "$here/openvpn-e2e.sh" --tools "$VM_TOOLS" --results "$VM_RESULTS/openvpn" || rc=1 ;;
-		lifecycle) bash "$here/lifecycle.sh" --iterations "$VM_LIFECYCLE_ITERS" --results "$VM_RESULTS/lifecycle" || rc=1 ;;
-		unpriv) bash "$here/unpriv.sh" --results "$VM_RESULTS/unpriv" || rc=1 ;;
-		nldiff*|scale*|faults*|v4mapped) bash "$here/${test%%-*}.sh" --test "$test" --results "$VM_RESULTS/$test" || rc=1 ;;
-		bench) bash "$here/../bench/guest-bench.sh" --conf "$VM_BENCH_CONF" --tools "$VM_TOOLS" \
-			--results "$VM_RESULTS/bench" || rc=1 ;;
-		*) vm_result "$test" fail 0 "unknown test"; rc=1 ;;
-		esac
+		run_test "$test" || rc=1
 		vm_log "$test finished after $(($(vm_now) - t)) s"
+		cost "test:$test" $(($(vm_now) - t))
 	done
+	read -r t test < <(sleeps_total)
+	cost sleep_s "${t:-0}"
+	cost sleeps "${test:-0}"
 	dmesg > "$VM_RESULTS/dmesg.txt" 2>&1 || true
 	vm_log "guest done after $(vm_now) s"
 	# The result channel the host trusts (the console is only the second one).

@@ -88,8 +88,7 @@ if [ -z "$why" ]; then
 	fi
 fi
 cleanup
-vm_wait_for 30 modprobe -r ovpn || why="${why:+$why; }ovpn does not unload after the corpus"
-[ -z "$(vm_splats)" ] || why="${why:+$why; }kernel splat: $(vm_splats | head -n1)"
+unload=$(vm_unload) || why="${why:+$why; }after the corpus: $unload"
 vm_panic_on_warn off
 
 line=$(echo "$summary" | grep '^cases=' || true)

@@ -8,6 +8,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=tests/vm/guest-lib.sh
 . "$here/guest-lib.sh"
+# shellcheck source=tests/vm/openvpn-lib.sh
+. "$here/openvpn-lib.sh"
 
 usage() {
 	cat <<'USAGE'
@@ -30,7 +32,8 @@ USAGE
 
 tools=""
 out=""
-cases="$VM_OPENVPN_CASES"	# common.sh: the rows the host expects
+# tests.tsv: the rows the host expects, openvpn-CASE
+cases=$(vm_rows openvpn | sed 's/^openvpn-//' | xargs)
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-h|--help) usage; exit 0 ;;
@@ -59,81 +62,9 @@ cleanup() {
 }
 trap 'cleanup; rm -rf "$work"' EXIT
 
-mkcert() {
-	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
-		-days 2 -subj "/CN=$1" -keyout "$work/$1.key" -out "$work/$1.crt" 2>/dev/null
-	openssl x509 -noout -fingerprint -sha256 -in "$work/$1.crt" | cut -d= -f2
-}
-
 setup_net() {
 	cleanup
-	ip netns add "$SRV"
-	ip netns add "$CLI"
-	ip link add veth-s netns "$SRV" type veth peer name veth-c netns "$CLI"
-	ip -n "$SRV" addr add 10.201.0.1/24 dev veth-s
-	ip -n "$CLI" addr add 10.201.0.2/24 dev veth-c
-	ip -n "$SRV" link set veth-s up
-	ip -n "$CLI" link set veth-c up
-	ip -n "$SRV" link set lo up
-	ip -n "$CLI" link set lo up
-}
-
-# write_conf ROLE MODE PROTO CIPHER > file
-write_conf() {
-	local role="$1" mode="$2" proto="$3" cipher="$4" me peer fp
-	if [ "$role" = server ]; then me=server; peer=client; else me=client; peer=server; fi
-	fp=$(cat "$work/$peer.fp")
-	cat <<CONF
-dev tun0
-dev-type tun
-cert $work/$me.crt
-key $work/$me.key
-peer-fingerprint $fp
-data-ciphers $cipher
-verb 4
-keepalive 5 30
-CONF
-	case "$mode:$role" in
-	server:server)
-		cat <<CONF
-proto ${proto}4$([ "$proto" = tcp ] && echo -server)
-local 10.201.0.1
-lport 1194
-server 10.8.0.0 255.255.255.0
-topology subnet
-dh none
-CONF
-		;;
-	server:client)
-		cat <<CONF
-client
-proto ${proto}4$([ "$proto" = tcp ] && echo -client)
-remote 10.201.0.1 1194
-nobind
-CONF
-		;;
-	p2p:server)
-		cat <<CONF
-tls-server
-dh none
-proto ${proto}4
-local 10.201.0.1
-port 1194
-remote 10.201.0.2
-ifconfig 10.9.0.1 10.9.0.2
-CONF
-		;;
-	p2p:client)
-		cat <<CONF
-tls-client
-proto ${proto}4
-local 10.201.0.2
-port 1194
-remote 10.201.0.1
-ifconfig 10.9.0.2 10.9.0.1
-CONF
-		;;
-	esac
+	ovpn_netns_pair "$SRV" "$CLI"
 }
 
 # counters NS: the ovpn peers of tun0 in NS, as JSON (genetlink peer-get dump)
@@ -153,7 +84,7 @@ counters_moved() {
 }
 
 run_case() {
-	local name="$1" mode proto cipher srvip d t0 why="" ns autoload=0 file want
+	local name="$1" mode proto cipher srvip d t0 why="" ns autoload=0 file want unload
 	case "$name" in
 	autoload) mode=server proto=udp cipher=AES-256-GCM autoload=1 ;;
 	udp-aes) mode=server proto=udp cipher=AES-256-GCM ;;
@@ -170,7 +101,7 @@ run_case() {
 	setup_net
 	if [ "$autoload" = 1 ]; then
 		# Nothing loads ovpn but openvpn itself (genl family alias, modules.alias).
-		vm_wait_for 20 modprobe -r ovpn || true
+		vm_unload > /dev/null || true
 		[ ! -e /sys/module/ovpn ] || why="ovpn still loaded before the run; "
 		grep -qw 'net-pf-16-proto-16-family-ovpn' "/lib/modules/$(uname -r)/modules.alias" ||
 			why="${why}no genl family alias for ovpn in modules.alias; "
@@ -180,8 +111,8 @@ run_case() {
 	else
 		modprobe ovpn
 	fi
-	write_conf server "$mode" "$proto" "$cipher" > "$d/server.conf"
-	write_conf client "$mode" "$proto" "$cipher" > "$d/client.conf"
+	ovpn_conf "$work" server "$mode" "$proto" "$cipher" > "$d/server.conf"
+	ovpn_conf "$work" client "$mode" "$proto" "$cipher" > "$d/client.conf"
 	ip netns exec "$SRV" "$openvpn" --config "$d/server.conf" --log "$d/server.log" &
 	pids+=($!)
 	sleep 1
@@ -231,7 +162,7 @@ run_case() {
 		fi
 	fi
 	cleanup
-	vm_wait_for 20 modprobe -r ovpn || why="${why}modprobe -r ovpn failed after the run; "
+	unload=$(vm_unload) || why="${why}after the run: $unload; "
 	if [ -z "$why" ]; then
 		vm_result "openvpn-$name" pass $(($(vm_now) - t0)) "$proto $cipher $mode"
 	else
@@ -242,8 +173,8 @@ run_case() {
 }
 
 "$openvpn" --version | head -n1 > "$out/openvpn-version.txt"
-mkcert server > "$work/server.fp"
-mkcert client > "$work/client.fp"
+ovpn_mkcert "$work" server
+ovpn_mkcert "$work" client
 rc=0
 for c in $cases; do
 	run_case "$c" || rc=1

@@ -62,11 +62,8 @@ get() { jq -r ".$1 // empty" "$j" 2>/dev/null; }
 [ "$(get ok)" = true ] || why="$(get why)"
 [ -n "$why" ] || [ "$(get ok)" = true ] || why="ovpnctl.py scale failed: $(tail -n 2 "$out/scale.log" | tr '\n' ' ')"
 tr=$(vm_now)
-timeout 60 rmmod ovpn 2>> "$out/scale.log" || why="${why:+$why; }rmmod ovpn failed or hung"
+unload=$(vm_unload 2>> "$out/scale.log") || why="${why:+$why; }$unload"
 rmmod_s=$(($(vm_now) - tr))
-vm_wait_for 10 test ! -e /sys/module/ovpn || why="${why:+$why; }/sys/module/ovpn still there"
-[ "$(vm_ovpn_links)" = 0 ] || why="${why:+$why; }ovpn netdevs left"
-[ -z "$(vm_splats)" ] || why="${why:+$why; }kernel splat: $(vm_splats | head -n1)"
 vm_panic_on_warn off
 
 for k in peers add_per_s key_per_s rekey_per_s swap_per_s del_per_s bytes_per_peer returned; do

@@ -133,7 +133,7 @@ if "${nobody[@]}" unshare --user --map-root-user --net true 2>/dev/null; then
 else
 	userns="skipped (no unprivileged user namespaces)"
 fi
-modprobe -r ovpn || why="${why}modprobe -r ovpn failed; "
+unload=$(vm_unload) || why="${why}$unload; "
 
 if [ -z "$why" ]; then
 	vm_result unpriv-denied pass $(($(vm_now) - t0)) "9 ops EPERM for nobody, ok for root; userns: $userns"

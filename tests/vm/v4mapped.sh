@@ -63,8 +63,7 @@ if [ -z "$why" ]; then
 	[ -n "$why" ] || [ "$(jq -r .ok "$out/v4mapped.json" 2>/dev/null)" = true ] ||
 		why="ovpnctl.py v4mapped failed: $(tail -n 2 "$out/v4mapped.log" | tr '\n' ' ')"
 fi
-vm_wait_for 20 modprobe -r ovpn || why="${why:+$why; }ovpn does not unload"
-[ -z "$(vm_splats)" ] || why="${why:+$why; }kernel splat: $(vm_splats | head -n1)"
+unload=$(vm_unload) || why="${why:+$why; }$unload"
 vm_panic_on_warn off
 if [ -z "$why" ]; then
 	vm_result v4mapped pass $(($(vm_now) - t0)) "$mode: $(jq -r .note "$out/v4mapped.json")"

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# The qemu harness without a guest: tests/vm/tests.tsv (the one list of the
+# guest tests) is well-formed, every test's script is there, the rows of a
+# set are unique, and tests/vm/README.md lists what tests.tsv says.
+set -euo pipefail
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+usage() {
+	cat <<'USAGE'
+Usage: tests/t-harness.sh [--can-fail]
+
+Checks tests/vm/tests.tsv: seven tab-separated fields a line, unique names,
+sets of fast/full/-, budgets that evaluate to seconds, placeholders guest.sh
+knows, a script under tests/vm for each test (answering --help) or an
+upstream selftest name, unique result rows within the fast and the full set,
+and that tests/vm/README.md carries `tests/vm/manifest.sh --readme` between
+its markers.
+  --can-fail   the same checks on a broken copy (a row whose script is
+               missing, a README without that row): must fail
+USAGE
+}
+
+vm="$TOP/tests/vm"
+readme="$vm/README.md"
+case "${1:-}" in
+-h|--help) usage; exit 0 ;;
+--can-fail)
+	tmp=$(mktemp -d)
+	trap 'rm -rf "$tmp"' EXIT
+	cp "$vm/tests.tsv" "$tmp/tests.tsv"
+	printf 'gone\tfast\t60\tgone\tgone\tgone.sh\ta test whose script is missing\n' >> "$tmp/tests.tsv"
+	export VM_MANIFEST="$tmp/tests.tsv" ;;
+"") ;;
+*) usage >&2; exit 2 ;;
+esac
+# shellcheck source=tests/vm/manifest.sh
+. "$vm/manifest.sh"
+
+fields() { vm_manifest | awk -F'\t' 'NF != 7 {print "line " NR ": " NF " fields"; bad = 1} END {exit bad}'; }
+unique_names() { ! vm_manifest | cut -f1 | sort | uniq -d | grep .; }
+sets_known() {
+	vm_manifest | awk -F'\t' '{n = split($2, a, ","); for (i = 1; i <= n; i++)
+		if (a[i] != "fast" && a[i] != "full" && a[i] != "-") {print $1 ": set " a[i]; bad = 1}} END {exit bad}'
+}
+budgets() {
+	local t b
+	for t in $(vm_tests); do
+		b=$(vm_budget "$t" 15 2>&1) && [ "$b" -gt 0 ] 2>/dev/null || { echo "$t: budget '$b'"; return 1; }
+	done
+}
+placeholders() {
+	vm_manifest | cut -f6 | grep -o '{[^}]*}' | sort -u | grep -vxE '\{(tools|iters|test|bench_conf)\}' &&
+		return 1
+	return 0
+}
+# script_ok TEST: its script is there and answers --help (or an upstream selftest)
+script_ok() {
+	local s
+	s=$(vm_script "$1") || return 1
+	if [ "$s" = selftest ]; then
+		[[ "$1" == test*.sh ]] || { echo "$1: a selftest is named test*.sh"; return 1; }
+		return 0
+	fi
+	[ -f "$vm/$s" ] || { echo "$1: tests/vm/$s does not exist"; return 1; }
+	bash "$vm/$s" --help > /dev/null || { echo "$1: tests/vm/$s --help failed"; return 1; }
+}
+# rows_unique SET: no row is written by two tests of SET
+rows_unique() {
+	local t
+	for t in $(vm_tests "$1"); do vm_rows "$t"; done | sort | uniq -d | grep . && return 1
+	return 0
+}
+readme_list() {
+	local got
+	got=$(sed -n '/^<!-- BEGIN tests.tsv/,/^<!-- END tests.tsv/p' "$readme" | sed '1d;$d')
+	[ "$got" = "$(vm_readme)" ] || { diff <(echo "$got") <(vm_readme); return 1; }
+}
+
+check "tests.tsv: seven tab-separated fields a line" fields
+check "tests.tsv: test names are unique" unique_names
+check "tests.tsv: sets are fast, full or -" sets_known
+check "tests.tsv: every budget is a number of seconds" budgets
+check "tests.tsv: the run columns use only the placeholders guest.sh fills in" placeholders
+for t in $(vm_tests); do
+	check "tests.tsv: $t runs a script that is there" script_ok "$t"
+done
+check "tests.tsv: no result row is written by two tests of the fast set" rows_unique fast
+check "tests.tsv: no result row is written by two tests of the full set" rows_unique full
+check "tests/vm/README.md lists the tests of tests.tsv (manifest.sh --readme)" readme_list
+tap_done

@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# The guest's boot, for vmtest.sh (sourced): the kernel as an ELF, the
+# initramfs, our module in the image's module tree, and the qemu command.
+# Reads vmtest.sh's globals: here (tests/vm), smp, cpu, kargs, rootimg.
+# shellcheck disable=SC2154 # those globals are set by vmtest.sh
+
+# extract_vmlinux BZIMAGE OUT: the ELF inside a bzImage (qemu boots it via
+# PVH, skipping the guest's own slow decompression under TCG).
+extract_vmlinux() {
+	local bz="$1" out="$2" ss off len magic dec
+	ss=$(od -An -tu1 -j $((0x1f1)) -N1 "$bz" | tr -d ' ')
+	[ "$ss" != 0 ] || ss=4
+	read -r off len < <(od -An -tu4 -j $((0x248)) -N8 "$bz")
+	magic=$(od -An -tx1 -j $(((ss + 1) * 512 + off)) -N4 "$bz" | tr -d ' ')
+	case "$magic" in
+	28b52ffd) dec=(zstd -dc) ;;
+	fd377a58) dec=(xz -dc --single-stream) ;;
+	1f8b*) dec=(gzip -dc) ;;
+	*) die "$bz: unknown payload compression (magic $magic)" ;;
+	esac
+	# the payload is followed by its uncompressed size: ignore the trailing-data complaint
+	tail -c +$(((ss + 1) * 512 + off + 1)) "$bz" | head -c "$len" | "${dec[@]}" > "$out.tmp" 2>/dev/null || true
+	[ "$(od -An -tx1 -N4 "$out.tmp" | tr -d ' ')" = 7f454c46 ] ||
+		die "$bz: could not extract an ELF vmlinux"
+	mv "$out.tmp" "$out"
+}
+
+# unpack_module KO: the module file KO (.ko, .ko.xz/.zst/.gz) uncompressed on stdout
+unpack_module() {
+	case "$1" in
+	*.xz) xz -dc "$1" ;;
+	*.zst) zstd -qdc "$1" ;;
+	*.gz) gzip -dc "$1" ;;
+	*) cat "$1" ;;
+	esac
+}
+
+# make_initramfs IMG KABI OUT: busybox + the guest kernel's 9p/virtio/overlay/ext4 modules.
+make_initramfs() {
+	local img="$1" kabi="$2" out="$3" d n=0 m cmd ko base
+	d=$(mktemp -d)
+	mkdir -p "$d/bin" "$d/modules" "$d/proc" "$d/sys" "$d/dev"
+	cp /bin/busybox "$d/bin/busybox"
+	install -m755 "$here/initramfs-init" "$d/init"
+	for m in virtio_pci 9pnet_virtio 9p overlay virtio_blk ext4; do
+		while read -r cmd ko _; do
+			[ "$cmd" = insmod ] || continue
+			base=$(basename "$ko")
+			base=${base%.xz}; base=${base%.zst}; base=${base%.gz}
+			ls "$d"/modules/*-"$base" >/dev/null 2>&1 && continue
+			n=$((n + 1))
+			unpack_module "$ko" > "$d/modules/$(printf %02d $n)-$base"
+		done < <(modprobe -d "$img" -S "$kabi" --show-depends "$m")
+	done
+	(cd "$d" && find . | cpio -o -H newc --quiet) > "$out.tmp"
+	rm -rf "$d"
+	mv "$out.tmp" "$out"
+}
+
+# install_module IMG KABI [KO]: KO into updates/ (or none: the in-tree one) + depmod.
+install_module() {
+	local img="$1" kabi="$2" ko="${3:-}" moddir
+	moddir="$img/lib/modules/$kabi"
+	rm -rf "$moddir/updates"
+	if [ -n "$ko" ]; then
+		install -D -m644 "$ko" "$moddir/updates/ovpn.ko"
+	fi
+	depmod -b "$img" "$kabi"
+}
+
+# prepare_boot IMG KABI: make (once, cached in IMG) the ELF kernel and the
+# initramfs; sets boot_kernel and boot_initrd.
+prepare_boot() {
+	local img="$1" kabi="$2" bz ikey
+	boot_kernel="$img/.vmtest-vmlinux"
+	if ! [ -s "$boot_kernel" ]; then
+		bz=$(find "$img/boot" "$img/lib/modules/$kabi/" -maxdepth 1 -name "vmlinuz*" 2>/dev/null | head -n1 || true)
+		[ -n "$bz" ] || die "no vmlinuz in $img"
+		extract_vmlinux "$bz" "$boot_kernel"
+	fi
+	ikey=$(cat "$here/initramfs-init" "$here/image.sh" | sha256sum | cut -c1-12)
+	boot_initrd="$img/.vmtest-initramfs-$ikey"
+	if ! [ -s "$boot_initrd" ]; then
+		rm -f "$img"/.vmtest-initramfs-*
+		make_initramfs "$img" "$kabi" "$boot_initrd"
+	fi
+}
+
+# The guest kernel's command line. tsc=reliable: TCG's TSC is one clock for
+# all vCPUs, but the boot-time sync check of 5.10 finds the vCPUs' TSCs
+# apart and falls back to the HPET clocksource, each read of which is an
+# emulated MMIO access (5.10 guests ran 1.7 times as long as 6.1 ones).
+KERNEL_ARGS="console=ttyS0 loglevel=5 panic=-1 oops=panic mitigations=off random.trust_cpu=on"
+KERNEL_ARGS+=" net.ifnames=0 tsc=reliable"
+
+# boot_guest RES SECONDS TAG: boot the prepared kernel with the root image
+# (rootimg.sh, read-only) over the host's root (read-only) and RES (writable)
+# shared over virtio-9p, the guest runner
+# guest.sh as PID 1; the console goes to RES/console.log, its test lines to
+# stdout prefixed [TAG]. Returns qemu's status (124/137: timeout).
+boot_guest() {
+	local res="$1" tmo="$2" tag="$3" rc
+	set +e
+	timeout -k 30 "$tmo" qemu-system-x86_64 -accel tcg -cpu "$cpu" -m 2G -smp "$smp" \
+		-display none -nodefaults -no-reboot -serial stdio -monitor none -nic none \
+		-kernel "$boot_kernel" -initrd "$boot_initrd" \
+		${rootimg:+-drive "file=$rootimg,if=virtio,format=raw,readonly=on"} \
+		-append "$KERNEL_ARGS vmtest.guest=$here/guest.sh$kargs" \
+		-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap" \
+		-virtfs "local,path=$res,mount_tag=vmresults,security_model=none,multidevs=remap" \
+		< /dev/null 2>&1 | sed -u 's/\r$//' | tee "$res/console.log" |
+		grep --line-buffered -E "^vmtest|VMTEST-END|$VM_SPLAT_RE" | sed -u "s/^/[$tag] /"
+	rc=${PIPESTATUS[0]}
+	set -e
+	return "$rc"
+}

@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# One kernel's run for vmtest.sh (sourced): the module it loads (built,
+# given, or the in-tree one), the guest's settings, the boot, the verdict;
+# and what all kernels of a run share (the tools, the root image). Reads
+# vmtest.sh's globals (its "run's settings").
+# shellcheck disable=SC2154 # those globals are set by vmtest.sh
+
+# step RES NAME T0: one line of RES/steps.txt, the seconds since T0
+step() { echo "$2 $(($(date +%s) - $3))" >> "$1/steps.txt"; }
+
+# build_module ALIAS RES: ovpn.ko from $tree for ALIAS into RES/build (the
+# module-build row); prints its path
+build_module() {
+	local alias="$1" res="$2" tb kdir builder="$top/scripts/build.sh"
+	tb=$(date +%s)
+	kdir=$("$top/devel/fetch-kernel.sh" "$alias")
+	# The checkout the tree belongs to builds it (its Kbuild and compat/ match the tree).
+	[ ! -x "$(dirname "$tree")/scripts/build.sh" ] || builder="$(dirname "$tree")/scripts/build.sh"
+	echo "building with ${makevars[*]} $builder --tree $tree" > "$res/build.txt"
+	if ! env ${makevars[@]+"${makevars[@]}"} "$builder" --quiet --tree "$tree" "$kdir" "$res/build" \
+		>> "$res/build.txt" 2>&1; then
+		cat "$res/build.txt" >&2
+		host_row "$res" module-build fail "$(($(date +%s) - tb))" "scripts/build.sh failed, see build.txt"
+		return 1
+	fi
+	host_row "$res" module-build pass "$(($(date +%s) - tb))" "$(tail -n1 "$res/build.txt" | cut -d' ' -f1-4)"
+	step "$res" build-module "$tb"
+	echo "$res/build/ovpn.ko"
+}
+
+# pick_module ALIAS RES MODDIR: sets sel (native|module|tree), ko (the file
+# to install, or none) and expect (where guest.sh must find the loaded ovpn)
+pick_module() {
+	local alias="$1" res="$2" moddir="$3"
+	sel="$modsel" ko=""
+	[ -n "$sel" ] || { if [ "$alias" = debian-7.3 ]; then sel=native; else sel=tree; fi; }
+	case "$sel" in
+	native)
+		[ -e "$moddir/kernel/drivers/net/ovpn" ] || die "$alias has no in-tree ovpn: --native is for debian-7.3"
+		host_row "$res" module-build skip 0 "not built: the kernel's in-tree ovpn"
+		expect=native ;;
+	module)
+		host_row "$res" module-build skip 0 "not built: --module $modpath"
+		ko="$modpath" expect=updates ;;
+	tree)
+		ko=$(build_module "$alias" "$res") || return 1
+		expect=updates ;;
+	esac
+	[ -z "$ko" ] || case "$(modinfo -F vermagic "$ko")" in
+	"$KABI "*) ;;
+	*) die "$ko was built for '$(modinfo -F vermagic "$ko")', not $KABI" ;;
+	esac
+}
+
+# write_guest_env RES MODDIR: the guest's settings (guest.sh sources them)
+write_guest_env() {
+	local res="$1" moddir="$2" v
+	cat > "$res/guest.env" <<ENV
+VM_KABI='$KABI'
+VM_MODDIR='$moddir'
+VM_TOOLS='$tools'
+VM_TESTS='$tests'
+VM_EXPECT_MODULE='$expect'
+VM_SELFTEST_TIMEOUT=600
+VM_TCPDUMP_TIMEOUT=${VM_TCPDUMP_TIMEOUT:-20s}
+VM_TCPDUMP_SETTLE=${VM_TCPDUMP_SETTLE:-10}
+VM_LIFECYCLE_ITERS=$iters
+VM_RUN_DIR='$results'
+VM_MAKEVARS='$([ "$sel" != tree ] || echo "${makevars[*]}")'
+VM_BENCH_CONF='${VM_BENCH_CONF:-}'
+ENV
+	for v in $(compgen -e | grep '^VMTEST_' || true); do
+		printf '%s=%q\n' "$v" "${!v}" >> "$res/guest.env"
+	done
+}
+
+# guest_timeout: the bound of one qemu run
+guest_timeout() {
+	local t tmo=120
+	[ -z "$timeout_s" ] || { echo "$timeout_s"; return; }
+	for t in $tests; do tmo=$((tmo + $(vm_budget "$t" "$iters"))); done
+	echo "$tmo"
+}
+
+# run_kernel ALIAS: one kernel's run, results in $results/ALIAS; non-zero if
+# anything failed
+run_kernel() {
+	local alias="$1" res img moddir tb tmo rc=0 sel ko expect
+	kernel_info "$alias"
+	res="$results/$alias"
+	rm -rf "$res"
+	mkdir -p "$res"
+	echo "kernel $alias ($KABI)" > "$res/steps.txt"
+	# What was asked: the verdict expects exactly the rows of these tests.
+	echo "VM_TESTS='$tests'" > "$res/request.env"
+	tb=$(date +%s)
+	img=$(readlink -f "$("$top/devel/fetch-kernel.sh" --image "$alias")")
+	moddir=$(readlink -f "$img/lib/modules/$KABI")
+	step "$res" fetch-image "$tb"
+	pick_module "$alias" "$res" "$moddir" || { verdict "$alias" "$tests" || true; return 1; }
+	tb=$(date +%s)
+	prepare_boot "$img" "$KABI"
+	install_module "$img" "$KABI" "$ko"
+	step "$res" prepare-boot "$tb"
+	write_guest_env "$res" "$moddir"
+	tmo=$(guest_timeout)
+	log "$alias: booting $KABI (module: $sel${ko:+ $ko}), tests: $tests, timeout ${tmo}s"
+	tb=$(date +%s)
+	boot_guest "$res" "$tmo" "$alias" || rc=$?
+	step "$res" guest "$tb"
+	printf 'rc=%s\ntimeout=%s\nseconds=%s\n' "$rc" "$tmo" "$(($(date +%s) - tb))" > "$res/qemu.txt"
+	log "$alias: guest took $(($(date +%s) - tb)) s (qemu rc=$rc)"
+	rc=0
+	verdict "$alias" "$tests" || rc=1
+	[ ! -s "$res/splats.txt" ] || { log "$alias: kernel splats:"; sed 's/^/    /' "$res/splats.txt" >&2; }
+	return "$rc"
+}
+
+# prepare_run: what every kernel's run shares (tools, root image, the
+# nldiff-random seed and order)
+prepare_run() {
+	local tb
+	check_host
+	tb=$(date +%s)
+	tools=$("$here/build-tools.sh")
+	rootimg=$("$here/rootimg.sh" "$tools")
+	log "test tools: $tools, root image: $rootimg ($(($(date +%s) - tb)) s)"
+	case " $tests " in
+	*" nldiff-random "*)
+		# one random set for every kernel of the run, diffed with the answers
+		# of the run's debian-7.3 guest: that one goes first
+		export VMTEST_NLDIFF_SEED="${VMTEST_NLDIFF_SEED:-$(($(date +%s) % 100000))}"
+		case " $kernels " in
+		*" debian-7.3 "*) kernels="debian-7.3 $(echo " $kernels " | sed 's/ debian-7\.3 / /g')" ;;
+		esac ;;
+	esac
+}
