@@ -151,14 +151,23 @@ sizes() {
 check "corpus: several thousand cases, the make-check subset a fraction of them" sizes
 
 # --- the differ ------------------------------------------------------------------
-# ref: two answers of 7.3; got: the same two cases as 6.1 would answer them
+# mkans FILE KERNEL MSG ERR: the 7.3 reference as KERNEL, with the answer to
+# "peer-get of peer 2" (ENOENT, "ovpn: cannot find peer with id 2") replaced
 mkans() {
-	local f="$1" kernel="$2" msg="$3" err="$4"
-	{
-		echo "{\"corpus\": \"x\", \"set\": \"full\", \"cases\": 2, \"kernel\": \"$kernel\"}"
-		echo "{\"id\": \"p2p/peer-get/peer/id/=2\", \"a\": {\"err\": \"$err\", \"msg\": \"$msg\"}}"
-		echo '{"id": "p2p/peer-get/as-is", "a": {"err": "ok"}}'
-	} > "$f"
+	python3 - "$vm/nldiff-ref-7.3.jsonl" "$@" <<'PY'
+import json, sys
+ref, out, kernel, msg, err = sys.argv[1:]
+lines = open(ref).read().splitlines()
+head = json.loads(lines[0])
+head["kernel"] = kernel
+with open(out, "w") as f:
+    f.write(json.dumps(head, sort_keys=True) + "\n")
+    for line in lines[1:]:
+        x = json.loads(line)
+        if x["id"] == "p2p/peer-get/peer/id/=2":
+            x["a"] = {"err": err, "msg": msg}
+        f.write(json.dumps(x, sort_keys=True) + "\n")
+PY
 }
 mkans "$tmp/ref" 7.3.4+deb13-amd64 "ovpn: cannot find peer with id 2" ENOENT
 mkans "$tmp/fmt" 6.1.0-56-amd64 "ovpn: cannot find peer with id %u" ENOENT
@@ -170,9 +179,43 @@ check "differ: a listed difference (format string on 6.1) passes" \
 check "differ: the same difference on 6.12 (not listed there) fails" \
 	eval '! "${nld[@]}" diff --reference "$tmp/ref" --kernel 6.12.95+deb12-amd64 "$tmp/fmt"'
 check "differ: another errno (unlisted) fails" eval '! "${nld[@]}" diff --reference "$tmp/ref" "$tmp/errno"'
-sed 2d "$tmp/ref" > "$tmp/ref-short"
+n=$(grep -n '"p2p/peer-get/peer/id/=2"' "$tmp/ref" | cut -d: -f1)
+sed "${n}d" "$tmp/ref" > "$tmp/ref-short"
 check "differ: a case missing from the reference fails" \
 	eval '! "${nld[@]}" diff --reference "$tmp/ref-short" "$tmp/same"'
+# coverage FILE-FOR-ANSWERS FILE-FOR-REFERENCE WORDS: the diff fails, naming the problem
+coverage() {
+	local out
+	! out=$("${nld[@]}" diff --reference "$2" "$1") && echo "$out" && echo "$out" | grep -q "$3"
+}
+sed "${n}d" "$tmp/same" > "$tmp/same-short"
+check "differ: answers that miss a case of their set fail" \
+	coverage "$tmp/same-short" "$tmp/ref" "1 case(s) of set full missing, e.g. p2p/peer-get/peer/id/=2"
+sed "${n}p" "$tmp/same" > "$tmp/same-twice"
+check "differ: answers with a case twice fail" \
+	coverage "$tmp/same-twice" "$tmp/ref" "1 case(s) of set full answered twice"
+sed "${n}s|\"p2p/peer-get/peer/id/=2\"|\"p2p/peer-get/peer/id/=3\"|" "$tmp/same" > "$tmp/same-other"
+check "differ: answers with a case that is not in the set fail" \
+	coverage "$tmp/same-other" "$tmp/ref" "1 case(s) of set full not in the set"
+check "differ: a reference with a case twice fails" \
+	coverage "$tmp/same" "$tmp/same-twice" "same-twice: 1 case(s) of set full answered twice"
+random_cover() {
+	local a="$tmp/r.jsonl" b="$tmp/r2.jsonl"
+	python3 -c 'import json, sys
+sys.path.insert(0, sys.argv[1])
+import nldiff, nlcorpus
+spec, groups = nldiff.select("random:7:40")
+print(json.dumps({"set": spec, "cases": 40, "kernel": "7.3.4", "corpus": nlcorpus.corpus_hash(groups)}))
+for g in groups:
+    for c in g.cases:
+        print(json.dumps({"id": c.id, "a": {"err": "EINVAL"}}))' "$vm" > "$a" &&
+	"${nld[@]}" diff --reference "$a" "$a" && sed '$d' "$a" > "$b" &&
+	coverage "$b" "$a" "1 case(s) of set random:7:40 missing"
+}
+check "differ: a random set is checked the same way (complete passes, one missing fails)" random_cover
+sed 's/"kernel": "7.3/"module": "out-of-tree", "kernel": "7.3/' "$tmp/ref" > "$tmp/ref-ours"
+check "differ: a reference made by an out-of-tree module fails" \
+	coverage "$tmp/same" "$tmp/ref-ours" "an out-of-tree module"
 
 # --- the rules for kernels before the extended-ACK policy (5.10) ----------------
 # report_ids REPORT TAG-ERE: the case ids of the report lines whose tag

@@ -10,8 +10,11 @@
       compares the answers with the reference (the in-tree ovpn of 7.3):
       every difference must be explained by a rule of the allow-list for this
       kernel, else it is "unlisted" and the exit status is 1 (rules: the header of
-      tests/vm/nldiff-allow.yaml). Prints one line:
+      tests/vm/nldiff-allow.yaml). Both files must answer every case of the set
+      their first line names exactly once (exit 1 otherwise). Prints one line:
       cases=N identical=I listed=L unlisted=U rules=id:count,...
+  nldiff.py check ANSWERS.jsonl    exit 1 unless the answers cover every case of
+      their set once (what diff checks of both its files)
   nldiff.py hash [--set ...]       the corpus hash (what the reference must match)
   nldiff.py readme [--check README.md]
       the allow-list as the README block (between the nldiff markers); with
@@ -19,7 +22,8 @@
 
 The reference answers of 7.3 are committed (tests/vm/nldiff-ref-7.3.jsonl;
 regenerate: tests/vm/nldiff-reference.sh) so that one kernel's run can be
-diffed alone; a same-run 7.3 answer file can be given as --reference too.
+diffed alone; a same-run 7.3 answer file can be given as --reference too
+(not one of an out-of-tree module: its first line says "module").
 """
 
 import argparse
@@ -281,13 +285,23 @@ def describe(rc, msgs, offsets):
     return ans
 
 
+def module_origin():
+    """in-tree or out-of-tree: the kernel taints the latter with 'O'."""
+    try:
+        with open("/sys/module/ovpn/taint") as f:
+            return "out-of-tree" if "O" in f.read() else "in-tree"
+    except OSError:
+        return "unknown"
+
+
 def cmd_run(args):
     spec, groups = select(args.set)
     n = sum(len(g.cases) for g in groups)
     t0 = time.time()
     r = Runner()
     head = {"corpus": nlcorpus.corpus_hash(groups), "set": spec, "cases": n,
-            "kernel": os.uname().release, "generator": nlcorpus.VERSION}
+            "kernel": os.uname().release, "generator": nlcorpus.VERSION,
+            "module": module_origin()}
     if spec in ("core", "full"):
         head["full_corpus"] = nlcorpus.corpus_hash(nlcorpus.corpus())
     print("nldiff: %s: %d cases in %d groups (corpus %s)" % (spec, n, len(groups), head["corpus"]),
@@ -419,19 +433,47 @@ def read_answers(path):
     return lines[0], {x["id"]: x["a"] for x in lines[1:]}, [x["id"] for x in lines[1:]]
 
 
+def coverage(path, head, order):
+    """What keeps an answers file from answering each case of its set once:
+    a list of problems (empty when it does)."""
+    try:
+        spec, groups = select(str(head.get("set")))
+    except SystemExit as e:
+        return ["%s: %s" % (path, e)]
+    want = [c.id for g in groups for c in g.cases]
+    wanted, seen, dup = set(want), set(), []
+    for cid in order:
+        if cid in seen:
+            dup.append(cid)
+        seen.add(cid)
+    missing = [c for c in want if c not in seen]
+    extra = [c for c in order if c not in wanted]
+    out = []
+    for what, ids in (("missing", missing), ("answered twice", dup),
+                      ("not in the set", extra)):
+        if ids:
+            out.append("%s: %d case(s) of set %s %s, e.g. %s" % (path, len(ids), spec, what, ids[0]))
+    if head.get("cases") is not None and head["cases"] != len(want):
+        out.append("%s: says %s cases, set %s has %d" % (path, head["cases"], spec, len(want)))
+    return out
+
+
 def cmd_diff(args):
-    rhead, ref, _ = read_answers(args.reference)
+    rhead, ref, rorder = read_answers(args.reference)
     ghead, got, order = read_answers(args.answers)
     release = args.kernel or ghead.get("kernel", "")
     allow = load_yaml(args.allow)["rules"]
     rules = [r for r in allow if kernel_matches(r.get("kernels", "all"), release)]
-    stale = []
+    bad = coverage(args.answers, ghead, order) + coverage(args.reference, rhead, rorder)
+    if rhead.get("module") == "out-of-tree":
+        bad.append("the reference %s holds the answers of an out-of-tree module, not of "
+                     "7.3's in-tree ovpn" % args.reference)
     # the committed reference answers the full corpus; a same-run one the same set
     full = None
     if ghead["set"] in ("core", "full"):
         full = ghead.get("full_corpus") or nlcorpus.corpus_hash(nlcorpus.corpus())
     if rhead.get("corpus") not in (full, ghead.get("corpus")):
-        stale.append("the reference answers another corpus (%s; this run %s, full corpus %s): "
+        bad.append("the reference answers another corpus (%s; this run %s, full corpus %s): "
                      "regenerate it with tests/vm/nldiff-reference.sh"
                      % (rhead.get("corpus"), ghead.get("corpus"), full))
     counts, identical, listed, unlisted, missing = {}, 0, 0, 0, 0
@@ -465,15 +507,26 @@ def cmd_diff(args):
         with open(args.report, "w") as f:
             f.write("# %s vs reference %s (%s, %s)\n# %s\n" % (
                 release, args.reference, rhead.get("kernel"), rhead.get("corpus"), summary))
-            for s in stale:
-                f.write("# STALE: %s\n" % s)
+            for s in bad:
+                f.write("# FAILED: %s\n" % s)
             f.write("\n".join(lines) + "\n")
-    for s in stale:
+    for s in bad:
         print("nldiff: " + s)
     print(summary)
     for x in [x for x in lines if x.startswith("UNLISTED")][:args.show]:
         print("nldiff: " + x)
-    return 1 if unlisted or stale else 0
+    return 1 if unlisted or bad else 0
+
+
+def cmd_check(args):
+    head, _ans, order = read_answers(args.answers)
+    bad = coverage(args.answers, head, order)
+    for s in bad:
+        print("nldiff: " + s)
+    if not bad:
+        print("nldiff: %s answers the %d cases of set %s once each" % (
+            args.answers, len(order), head.get("set")))
+    return 1 if bad else 0
 
 
 # --- README -----------------------------------------------------------------------
@@ -530,6 +583,8 @@ def main():
     d.add_argument("--report")
     d.add_argument("--show", type=int, default=10)
     d.add_argument("answers")
+    c = sub.add_parser("check")
+    c.add_argument("answers")
     h = sub.add_parser("hash")
     h.add_argument("--set", default="full")
     m = sub.add_parser("readme")
@@ -540,6 +595,8 @@ def main():
         return cmd_run(args)
     if args.cmd == "diff":
         return cmd_diff(args)
+    if args.cmd == "check":
+        return cmd_check(args)
     if args.cmd == "hash":
         spec, groups = select(args.set)
         print("%s %s %d" % (nlcorpus.corpus_hash(groups), spec, sum(len(g.cases) for g in groups)))
