@@ -10,7 +10,7 @@ set -euo pipefail
 
 case "${1:-}" in
 -h|--help) sed -n '2,6s/^# \{0,1\}//p' "$0"
-	echo "--can-fail: the README and reference checks on broken copies (must fail)"; exit 0 ;;
+	echo "--can-fail: the README, reference and 5.4-rule checks on broken copies (must fail)"; exit 0 ;;
 --can-fail) ;;
 "") ;;
 *) echo "usage: $0 [--can-fail]" >&2; exit 2 ;;

@@ -96,7 +96,7 @@ reference_of_random() {
 	ref=$(same_run "$test" "$(jq -r .corpus <<< "$head")" || true)
 	[ -z "$ref" ] || return 0
 	if ! on_reference_kernel; then
-		skip="recorded $n answers of set $set; no debian-7.3 answers of this set in this run to diff with (list debian-7.3 first)"
+		skip="recorded $n answers of set $set; no answers of debian-7.3 (in-tree) to this set earlier in this run to diff with: list it first, with the seed from the host"
 	elif [ "$(jq -r .module <<< "$head")" != in-tree ]; then
 		skip="recorded $n answers of set $set; ours on 7.3 has no in-tree answers to be diffed with"
 	elif summary=$(python3 "$here/nldiff.py" check "$out/answers.jsonl" 2>&1); then
