@@ -18,6 +18,7 @@ random_groups(seed, n) derives N more cases from the same templates with
 random mutations (for long runs; no committed reference).
 """
 
+import collections
 import hashlib
 import random
 import zlib
@@ -706,7 +707,7 @@ def corpus():
     groups = (template_groups() + precheck_groups() + sequence_groups() + cmd_groups() +
               rtnl_groups())
     ids = [c.id for g in groups for c in g.cases]
-    dup = {i for i in ids if ids.count(i) > 1}
+    dup = {i for i, n in collections.Counter(ids).items() if n > 1}
     assert not dup, "duplicate case ids: %s" % sorted(dup)[:5]
     for i, g in enumerate(groups):
         g.port_base = 20000 + 40 * i  # up to 40 connections a group, below 28000

@@ -14,16 +14,24 @@ Usage: nldiff.sh --results DIR [--test nldiff|nldiff-full|nldiff-random]
 
 nldiff         the make-check subset of the corpus (whole groups, about a sixth)
 nldiff-full    the whole deterministic corpus
-nldiff-random  VMTEST_NLDIFF_SEED (default: time-based, printed) and
-               VMTEST_NLDIFF_COUNT (default 2000) random cases
+nldiff-random  VMTEST_NLDIFF_COUNT (default 2000) random cases from
+               VMTEST_NLDIFF_SEED (set by the host once per run, so that every
+               kernel of the run gets the same cases; else from the clock)
 The corpus runs in a namespace of its own (ovpn_nldiff) against a P2P and an
-MP interface with peers, keys and sockets of every kind (nldiff.py run). The
-answers are diffed with tests/vm/nldiff-ref-7.3.jsonl, the committed answers
-of 7.3's in-tree ovpn, or with those of a debian-7.3 guest that ran nldiff-full
-earlier in the same vmtest.sh run (random mode: only with those). Every difference must be listed in
-tests/vm/nldiff-allow.yaml for this kernel. Also fails on a kernel splat, or
-when the module does not unload afterwards. One result row, named as the
-test; stats (cases, identical, listed, unlisted) in VM_RESULTS/stats.tsv.
+MP interface with peers, keys and sockets of every kind (nldiff.py run).
+nldiff and nldiff-full: the answers are diffed with the answers of 7.3's
+in-tree ovpn, those of a debian-7.3 guest that ran nldiff-full earlier in the
+same vmtest.sh run, else the committed tests/vm/nldiff-ref-7.3.jsonl. On 7.3
+itself only with the committed ones (never with its own answers).
+nldiff-random: with the answers of a debian-7.3 guest (in-tree ovpn) that
+ran the same set earlier in the same run: list debian-7.3 first
+(--kernel debian-7.3,debian-6.1). Without them the row is a skip (answers
+recorded); on 7.3 with its in-tree ovpn the answers are recorded as the
+reference of the run. Every difference must be listed in
+tests/vm/nldiff-allow.yaml for this kernel, and the answers must cover every
+case of the set once. Also fails on a kernel splat, or when the module does
+not unload afterwards. One result row, named as the test; stats (cases,
+identical, listed, unlisted) in VM_RESULTS/stats.tsv.
 USAGE
 }
 
@@ -45,9 +53,29 @@ nldiff-full) set=full ;;
 nldiff-random)
 	seed=${VMTEST_NLDIFF_SEED:-$(( $(date +%s) % 100000 ))}
 	set="random:$seed:${VMTEST_NLDIFF_COUNT:-2000}"
-	vm_log "$test: seed $seed (rerun: VMTEST_NLDIFF_SEED=$seed)" ;;
+	vm_log "$test: seed $seed${VMTEST_NLDIFF_SEED:+ (from the host)} (rerun: VMTEST_NLDIFF_SEED=$seed)" ;;
 *) usage >&2; exit 2 ;;
 esac
+# on_reference_kernel: this guest runs the kernel of the committed reference
+# (7.3): its own answers of this run must never be its reference
+on_reference_kernel() {
+	local mm
+	mm=$(head -n1 "$here/nldiff-ref-7.3.jsonl" | jq -r .kernel | cut -d. -f1-2)
+	[ "$(uname -r | cut -d. -f1-2)" = "$mm" ]
+}
+
+# same_run TEST CORPUS: the answers of 7.3's in-tree ovpn to the same corpus
+# (hash CORPUS), given by a debian-7.3 guest earlier in this vmtest.sh run
+# (TEST: the test whose answers they are); fails if there are none, or if
+# this is the 7.3 guest itself
+same_run() {
+	local f="${VM_RUN_DIR:-/nonexistent}/debian-7.3/$1/answers.jsonl" h
+	! on_reference_kernel && [ -f "$f" ] || return 1
+	h=$(head -n1 "$f")
+	[ "$(jq -r .corpus <<< "$h")" = "$2" ] && [ "$(jq -r .module <<< "$h")" = in-tree ] &&
+		echo "$f"
+}
+
 NS=ovpn_nldiff
 t0=$(vm_now)
 why=""
@@ -62,27 +90,35 @@ if ! ip netns exec "$NS" python3 "$here/nldiff.py" run --set "$set" --progress \
 	why="the corpus did not run: $(tail -n 1 "$out/run.log")"
 fi
 
+# reference_of_random: pick the reference of a random set (REF), or say why
+# there is none (SKIP), or record 7.3's answers as the run's reference (SUMMARY)
+reference_of_random() {
+	ref=$(same_run "$test" "$(jq -r .corpus <<< "$head")" || true)
+	[ -z "$ref" ] || return 0
+	if ! on_reference_kernel; then
+		skip="recorded $n answers of set $set; no answers of debian-7.3 (in-tree) to this set earlier in this run to diff with: list it first, with the seed from the host"
+	elif [ "$(jq -r .module <<< "$head")" != in-tree ]; then
+		skip="recorded $n answers of set $set; ours on 7.3 has no in-tree answers to be diffed with"
+	elif summary=$(python3 "$here/nldiff.py" check "$out/answers.jsonl" 2>&1); then
+		summary="recorded $n answers of set $set: the reference of this run"
+	else
+		why="$(echo "$summary" | head -n 4 | tr '\n' ' ')"
+	fi
+}
+
 summary=""
+skip=""
+ref=""
 if [ -z "$why" ]; then
-	ref="$here/nldiff-ref-7.3.jsonl"
-	same="${VM_RUN_DIR:-/nonexistent}/debian-7.3/nldiff-full/answers.jsonl"
+	head=$(head -n1 "$out/answers.jsonl")
+	n=$(($(wc -l < "$out/answers.jsonl") - 1))
 	case "$set" in
 	core|full)
-		# a debian-7.3 guest of this run answered the whole current corpus: its
-		# answers are as good as the committed ones, and newer
-		if [ -f "$same" ] && [ "$(head -n1 "$same" | jq -r .corpus)" = \
-			"$(head -n1 "$out/answers.jsonl" | jq -r .full_corpus)" ]; then
-			ref="$same"
-		fi ;;
-	random:*)
-		ref="${VM_RUN_DIR:-/nonexistent}/debian-7.3/$test/answers.jsonl"
-		if [ ! -f "$ref" ] || [ "$(head -n1 "$ref" | jq -r .set)" != "$set" ]; then
-			ref=""
-		fi ;;
+		ref=$(same_run nldiff-full "$(jq -r .full_corpus <<< "$head")" ||
+			echo "$here/nldiff-ref-7.3.jsonl") ;;
+	random:*) reference_of_random ;;
 	esac
-	if [ -z "$ref" ]; then
-		summary="recorded $(($(wc -l < "$out/answers.jsonl") - 1)) answers of set $set (no same-run 7.3 answers to diff with)"
-	elif ! summary=$(python3 "$here/nldiff.py" diff --reference "$ref" \
+	if [ -n "$ref" ] && ! summary=$(python3 "$here/nldiff.py" diff --reference "$ref" \
 		--report "$out/diff.txt" "$out/answers.jsonl" 2>&1); then
 		why="$(echo "$summary" | head -n 4 | tr '\n' ' ')"
 	fi
@@ -95,7 +131,9 @@ line=$(echo "$summary" | grep '^cases=' || true)
 for kv in $line; do
 	case "$kv" in rules=*) ;; *) vm_stat "$test.${kv%%=*}" "${kv#*=}" ;; esac
 done
-if [ -z "$why" ]; then
+if [ -z "$why" ] && [ -n "$skip" ]; then
+	vm_result "$test" skip $(($(vm_now) - t0)) "$skip"
+elif [ -z "$why" ]; then
 	vm_result "$test" pass $(($(vm_now) - t0)) "${line:-$summary} ($set)"
 else
 	vm_result "$test" fail $(($(vm_now) - t0)) "$why ($set)"
