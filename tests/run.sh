@@ -107,6 +107,7 @@ run_suite() {
 # machine, and the host suites use the core its vCPUs leave. Their output is
 # shown in their place in the order; their seconds are their own wall time.
 BESIDE="vm bench"
+run_t0=$(date +%s)
 tmp=$(mktemp -d)
 beside=() beside_pid=""
 trap '[ -z "$beside_pid" ] || pkill -P "$beside_pid" 2>/dev/null; rm -rf "$tmp"' EXIT
@@ -120,7 +121,7 @@ if [ ${#beside[@]} -gt 0 ]; then
 	beside_pid=$!
 fi
 
-pass=0 fail=0
+pass=0 fail=0 secs=()
 for s in "${suites[@]}"; do
 	cmd=$(suite_cmd "$s")
 	case "$s" in */*) s=$(basename "$s" .sh); s=${s#t-} ;; esac
@@ -143,6 +144,9 @@ for s in "${suites[@]}"; do
 	p=$(grep -cE '^ok ' "$tmp/$s.log" || true)
 	f=$(grep -cE '^not ok ' "$tmp/$s.log" || true)
 	pass=$((pass + p)) fail=$((fail + f))
+	secs+=("$s $(sed -n 's/^# === suite .*, \([0-9]*\) s$/\1/p' "$tmp/$s.log" | tail -n1) s")
 done
+echo "# seconds per suite (wall; ${beside[*]:-none} beside the others): $(IFS=,; echo "${secs[*]+${secs[*]}}" | sed 's/,/, /g')"
+echo "# run.sh took $(( $(date +%s) - run_t0 )) s"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

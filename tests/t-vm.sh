@@ -13,7 +13,7 @@ Usage: tests/t-vm.sh [--report DIR]
 Runs tests/vm/vmtest.sh on the kernels VMTEST_KERNELS (default: all) with the
 tests VMTESTS (fast (default), full, none (skip the suite) or a list), then
 maps its verdict to TAP: one point per row that the tests requested must
-write (tests/vm/common.sh), per kernel: a row missing or written twice, a
+write (tests/vm/tests.tsv), per kernel: a row missing or written twice, a
 guest status file missing or saying rc!=0, a kernel splat: each is a "not ok"
 naming the row. Then one more debian-6.1 boot (unless VMTEST_KERNELS leaves
 debian-6.1 out) runs v4mapped with a module built with

@@ -115,7 +115,8 @@ run_case() {
 	ovpn_conf "$work" client "$mode" "$proto" "$cipher" > "$d/client.conf"
 	ip netns exec "$SRV" "$openvpn" --config "$d/server.conf" --log "$d/server.log" &
 	pids+=($!)
-	sleep 1
+	# the client starts once the server's socket is there
+	vm_wait_for 30 ip netns exec "$SRV" ss -Hln "sport = :1194" -A "$proto" || true
 	ip netns exec "$CLI" "$openvpn" --config "$d/client.conf" --log "$d/client.log" &
 	pids+=($!)
 

@@ -73,16 +73,18 @@ key=$({ cat "$0"; tr '\n' '\0' < "$tmp/files" | xargs -0 stat -c '%n %s %Y'; } |
 img="$cache/$key.img"
 exec 9>"$cache/.lock"
 flock 9
-if [ -s "$img" ]; then echo "$img"; exit 0; fi
+# (an image unused for two days goes; one in use is touched)
+find "$cache" -maxdepth 1 -name '*.img' -mtime +1 -delete
+if [ -s "$img" ]; then touch "$img"; echo "$img"; exit 0; fi
 
 t0=$(date +%s)
 mkdir "$tmp/root"
 tar -cf - --no-recursion -T "$tmp/files" 2>"$tmp/tar.log" | tar -xf - -C "$tmp/root" ||
 	{ tail -n 5 "$tmp/tar.log" >&2; die "could not copy the files"; }
 size=$(du -sm "$tmp/root" | cut -f1)
-mke2fs -q -t ext4 -O ^has_journal -L vmroot -d "$tmp/root" "$tmp/img" "$((size * 5 / 4 + 64))M" >&2 ||
+truncate -s "$((size * 5 / 4 + 64))M" "$tmp/img"
+mke2fs -q -t ext4 -O ^has_journal -L vmroot -d "$tmp/root" "$tmp/img" >&2 ||
 	die "mke2fs -d failed (e2fsprogs 1.43 or later is needed)"
-rm -f "$cache"/*.img
 mv "$tmp/img" "$img"
 echo "rootimg: $(wc -l < "$tmp/files") files, ${size} MB, $(($(date +%s) - t0)) s: $img" >&2
 echo "$img"
