@@ -36,6 +36,20 @@ vm_wait_for() {
 	done
 }
 
+# vm_netns_pair NS1 NS2 NET: namespaces NS1 (NET.1/24) and NS2 (NET.2/24)
+# joined by a veth (veth-s in NS1, veth-c in NS2), loopback up in both
+vm_netns_pair() {
+	ip netns add "$1"
+	ip netns add "$2"
+	ip link add veth-s netns "$1" type veth peer name veth-c netns "$2"
+	ip -n "$1" addr add "$3.1/24" dev veth-s
+	ip -n "$2" addr add "$3.2/24" dev veth-c
+	ip -n "$1" link set veth-s up
+	ip -n "$2" link set veth-c up
+	ip -n "$1" link set lo up
+	ip -n "$2" link set lo up
+}
+
 # vm_ovpn_links: number of ovpn netdevs in all network namespaces.
 vm_ovpn_links() {
 	local n=0 ns c

@@ -60,15 +60,6 @@ trap cleanup EXIT
 
 run() { echo "# [$(cut -d" " -f1 /proc/uptime)] $*" >> "$log"; "$@" >> "$log" 2>&1; }
 
-setup_ns() {
-	ip netns add "$A"
-	ip netns add "$B"
-	ip link add veth-a netns "$A" type veth peer name veth-b netns "$B"
-	ip -n "$A" addr add 10.202.0.1/24 dev veth-a
-	ip -n "$B" addr add 10.202.0.2/24 dev veth-b
-	ip -n "$A" link set veth-a up
-	ip -n "$B" link set veth-b up
-}
 
 no_udp_socket() {
 	! ip netns exec "$1" ss -Huan | grep -q ':1194 '
@@ -121,7 +112,7 @@ one_iteration() {
 
 t0=$(vm_now)
 modprobe -r ovpn 2>/dev/null || true
-setup_ns
+vm_netns_pair "$A" "$B" 10.202.0
 why=""
 done_iters=0
 for i in $(seq 1 "$iters"); do

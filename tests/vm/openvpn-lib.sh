@@ -13,17 +13,7 @@ ovpn_mkcert() {
 
 # ovpn_netns_pair SRV CLI: namespaces SRV (10.201.0.1) and CLI (10.201.0.2)
 # joined by a veth, loopback up
-ovpn_netns_pair() {
-	ip netns add "$1"
-	ip netns add "$2"
-	ip link add veth-s netns "$1" type veth peer name veth-c netns "$2"
-	ip -n "$1" addr add 10.201.0.1/24 dev veth-s
-	ip -n "$2" addr add 10.201.0.2/24 dev veth-c
-	ip -n "$1" link set veth-s up
-	ip -n "$2" link set veth-c up
-	ip -n "$1" link set lo up
-	ip -n "$2" link set lo up
-}
+ovpn_netns_pair() { vm_netns_pair "$1" "$2" 10.201.0; }
 
 # ovpn_conf DIR ROLE MODE PROTO CIPHER: the configuration of ROLE (server |
 # client) in MODE (server: topology subnet, 10.8.0.0/24; p2p: 10.9.0.1 and
