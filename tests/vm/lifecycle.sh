@@ -60,7 +60,6 @@ trap cleanup EXIT
 
 run() { echo "# [$(cut -d" " -f1 /proc/uptime)] $*" >> "$log"; "$@" >> "$log" 2>&1; }
 
-
 no_udp_socket() {
 	! ip netns exec "$1" ss -Huan | grep -q ':1194 '
 }
