@@ -12,7 +12,11 @@
 //
 // The copy goes through ovpn_compat_tcp6_build_protos(), which takes them from a
 // kernel socket where they are not exported, and ovpn_compat_tcp6_check() runs
-// before the socket's callbacks are changed.
+// before the socket's callbacks are changed. Its failure leaves the attach the
+// way the attach's own strp_init() failure does: through the error label where
+// there is one (upstream 93686c472eb7, "ovpn: set sk_user_data before
+// overriding callbacks", 7.0: the label clears sk_user_data), else by returning
+// (6.16 to 6.18: sk_user_data is set after the attach).
 // Detect: any use of the two symbols left, and a copy through the hook without
 // the check on attach.
 
@@ -26,14 +30,31 @@ symbol tcpv6_prot, inet6_stream_ops;
 - build(P, O, &tcpv6_prot, &inet6_stream_ops);
 + ovpn_compat_tcp6_build_protos(build, P, O);
 
-@depends on init && !detect@
+@labelled depends on init && !detect@
+expression SK, STRP, CB;
+identifier ret, l;
+@@
++ ret = ovpn_compat_tcp6_check(SK, &ovpn_tcp6_ops);
++ if (ret < 0)
++ 	goto l;
+  ret = strp_init(STRP, SK, CB);
+  if (ret < 0) {
+  	...
+  	goto l;
+  }
+
+@depends on init && !labelled && !detect@
 expression SK, STRP, CB;
 identifier ret;
 @@
 + ret = ovpn_compat_tcp6_check(SK, &ovpn_tcp6_ops);
 + if (ret < 0)
-+ 	goto err;
++ 	return ret;
   ret = strp_init(STRP, SK, CB);
+  if (ret < 0) {
+  	...
+  	return ret;
+  }
 
 @depends on detect@
 symbol tcpv6_prot, inet6_stream_ops;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fetch + transform + build: upstream 7.3.4 (the pin) and 7.2.13 on every matrix
-# kernel, an older upstream derived from the pin (tests/older-upstream/) on
-# 5.10, 6.1 and 6.12, and every kind of upstream source. Prints how long each
+# kernel, the older upstreams of the shapes of 6.16, 6.17, 6.18 and 7.0 derived
+# from the pin (tests/older-upstream/; OLDER_UPSTREAM=all builds every shape on
+# 5.10, 6.1 and 6.12), and every kind of upstream source. Prints how long each
 # stage took.
 set -euo pipefail
 # shellcheck source=tests/lib.sh
@@ -48,8 +49,9 @@ check_matrix() {
 
 case "${1:-}" in
 -h|--help)
-	echo "Usage: tests/t-pipeline.sh [--can-fail]"
-	echo "Fetch, transform, build the matrix. --can-fail: the matrix check on debian-6.1"
+	echo "Usage: [OLDER_UPSTREAM=all] tests/t-pipeline.sh [--can-fail]"
+	echo "Fetch, transform, build the matrix; OLDER_UPSTREAM=all builds every older"
+	echo "upstream shape on 5.10, 6.1 and 6.12. --can-fail: the matrix check on debian-6.1"
 	echo "given a tree that cannot build and one that does not exist: must print not ok."
 	exit 0 ;;
 --can-fail)
@@ -116,17 +118,15 @@ sed 's/^/# /' "$tmp/g72.err" 2>/dev/null || true
 # (without the 7.2 tree every point of its matrix fails, naming the missing tree)
 check_matrix 7.2.13 "$tmp/bp72" 7.2.13
 
-# --- an older upstream, derived from the pin without a download: the upstream
-# changes the patches exist for reverted in a copy (tests/older-upstream/).
-# gentree must skip what has nothing to undo, give the older shapes their hooks,
-# and the tree must build clean on the kernels that need the patches.
+# --- older upstream releases (6.16, 6.17, 6.18, 7.0), derived from the pin
+# without a download: the upstream changes the patches and the compat layer
+# exist for, reverted in a copy (tests/older-upstream/shapes). gentree must
+# skip what has nothing to undo, give the older shapes their hooks, and the
+# trees must build clean on the kernels that need the patches. Every shape is
+# generated; make check builds 6.16 (the most older shapes) on 5.10, 6.1 and
+# 6.12 and 7.0 (system_percpu_wq) on 6.1; OLDER_UPSTREAM=all builds every shape
+# on all three.
 t0=$(now)
-older="$tmp/older"
-check "derive an older upstream from the pin (tests/older-upstream/*.patch)" \
-	"$TOP/tests/older-upstream/derive.sh" "$pristine" "$older"
-check "gentree carries the older upstream" \
-	eval '"$TOP/devel/gentree.sh" --out "$tmp/bpold" "$older" 2>"$tmp/gold.err"'
-sed 's/^/# /' "$tmp/gold.err" 2>/dev/null || true
 # gen_older_skips ERR TREE: gentree's stderr ERR and PROVENANCE of TREE say 0303
 # alone was skipped
 gen_older_skips() {
@@ -137,28 +137,47 @@ gen_older_skips() {
 		grep -qx 'PATCHES_SKIPPED="0303-netdev-lock.cocci:drivers/net/ovpn/peer.c"' "$2/PROVENANCE" &&
 		grep -qx "PATCHES_APPLIED=$(($(grep -c '^[0-9].*\.cocci' "$TOP/patches/series") - 1))" "$2/PROVENANCE"
 }
-check "older upstream: only 0303 skipped (one line, in PROVENANCE), every other patch applied" \
-	gen_older_skips "$tmp/gold.err" "$tmp/bpold"
-# older_shapes TREE: the older shapes of recvmsg, newlink and keepalive got their hooks
+# older_shapes SHAPE TREE: the older shapes of recvmsg, newlink, the TCP attach
+# and the keepalive work got their hooks, the way SHAPE has them
 older_shapes() {
-	local d="$1/drivers/net/ovpn"
+	local d="$2/drivers/net/ovpn" wq=system_wq on_err='return ret;'
+	case "$1" in v7.0) wq=system_percpu_wq on_err='goto err;' ;; esac
 	grep -q 'recvmsg = ovpn_compat_proto_recvmsg_addr_len(ovpn_tcp_recvmsg);' "$d/tcp.c" &&
 		grep -q 'return ovpn_compat_dstats_register_netdevice(dev);' "$d/main.c" &&
+		grep -A2 'ret = ovpn_compat_tcp6_check(' "$d/tcp.c" | grep -qF "$on_err" &&
+		grep -q "ovpn_compat_mod_delayed_work(peer->ovpn->dev, $wq," "$d/peer.c" &&
 		grep -q 'ovpn_compat_queue_delayed_work(ovpn->dev, system_wq,' "$d/peer.c" &&
 		! grep -qE '(^|[^_])(schedule|queue|mod)_delayed_work\(' "$d/peer.c"
 }
-check "older upstream: its recvmsg, newlink and keepalive shapes got their hooks" \
-	older_shapes "$tmp/bpold"
-# both checks can fail: the pin's tree skips nothing and has the newer shapes
-check "every hook in the older tree is listed by exactly one patch (Hooks:)" hooks_traceable "$tmp/bpold"
-check "the skip check fails on the pin's tree" eval '! gen_older_skips "$tmp/gentree.err" "$TOP/backports"'
-check "the shapes check fails on the pin's tree" eval '! older_shapes "$TOP/backports"'
-for k in debian-5.10 debian-6.1 debian-6.12; do
-	check "older upstream builds on $k with zero warnings and no undefined symbols" \
-		build_on older "$tmp/bpold" "$k"
-	diag "older $k: $line"
+# older_builds SHAPE: the kernels SHAPE is built on
+older_builds() {
+	case "${OLDER_UPSTREAM:-}:$1" in
+	all:*|*:v6.16) echo debian-5.10 debian-6.1 debian-6.12 ;;
+	*:v7.0) echo debian-6.1 ;;
+	esac
+}
+for shape in $("$TOP/tests/older-upstream/derive.sh" --list); do
+	src_in="$tmp/older-$shape" bp="$tmp/bp-$shape"
+	check "derive an upstream of the shape of $shape from the pin (tests/older-upstream/shapes)" \
+		"$TOP/tests/older-upstream/derive.sh" "$shape" "$pristine" "$src_in"
+	check "gentree carries the $shape upstream" \
+		eval '"$TOP/devel/gentree.sh" --out "$bp" "$src_in" 2>"$tmp/gold.err"'
+	sed 's/^/# /' "$tmp/gold.err" 2>/dev/null || true
+	check "$shape upstream: only 0303 skipped (one line, in PROVENANCE), every other patch applied" \
+		gen_older_skips "$tmp/gold.err" "$bp"
+	check "$shape upstream: its recvmsg, newlink, TCP attach and keepalive shapes got their hooks" \
+		older_shapes "$shape" "$bp"
+	check "every hook in the $shape tree is listed by exactly one patch (Hooks:)" hooks_traceable "$bp"
+	for k in $(older_builds "$shape"); do
+		check "$shape upstream builds on $k with zero warnings and no undefined symbols" \
+			build_on "older-$shape" "$bp" "$k"
+		diag "$shape $k: $line"
+	done
 done
-diag "benchmark: older upstream (derive, transform, 3 builds) $(secs "$t0" "$(now)") s"
+# both checks can fail: the pin's tree skips nothing and has the newer shapes
+check "the skip check fails on the pin's tree" eval '! gen_older_skips "$tmp/gentree.err" "$TOP/backports"'
+check "the shapes check fails on the pin's tree" eval '! older_shapes v7.0 "$TOP/backports"'
+diag "benchmark: older upstreams (derive, transform 4 shapes, builds) $(secs "$t0" "$(now)") s"
 
 # --- the other kinds of source: git URL@REF, local tree, tarball
 src="$tmp/linux"

@@ -2,8 +2,8 @@
 # The semantic patches with the coccinelle of each Debian release a user may
 # have: bullseye 1.1.0, trixie 1.3.0 (the host's, bookworm 1.1.1, is the
 # reference). Each must pass the unit tests and generate, from upstream 7.3.4,
-# 7.2.13 and an older upstream derived from the pin (tests/older-upstream/), a
-# tree byte-identical to the host's.
+# 7.2.13 and the older upstream shapes of 6.16 and 7.0 derived from the pin
+# (tests/older-upstream/), a tree byte-identical to the host's.
 set -euo pipefail
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -27,13 +27,17 @@ for i in "${!sources[@]}"; do
 	if "$TOP/devel/gentree.sh" --out "$tmp/ref$i" "$p" 2>"$tmp/gen.err"; then ok=0; else ok=1; fi
 	tap "$ok" "reference tree from $(sed -n 's/^UPSTREAM_KVER=//p' "$p/PROVENANCE") with the host's spatch"
 done
-# the older shapes of the constructs (other rules of the patches run there)
-i=${#pristine[@]}
-check "derive an older upstream from the pin" \
-	"$TOP/tests/older-upstream/derive.sh" "${pristine[0]}" "$tmp/older"
-pristine[i]="$tmp/older"
-check "reference tree from the older upstream with the host's spatch" \
-	"$TOP/devel/gentree.sh" --out "$tmp/ref$i" "$tmp/older"
+# the older shapes of the constructs (other rules of the patches run there):
+# 6.16 and 7.0 between them take every rule the other shapes take
+older=(v6.16 v7.0)
+for shape in "${older[@]}"; do
+	i=${#pristine[@]}
+	check "derive an upstream of the shape of $shape from the pin" \
+		"$TOP/tests/older-upstream/derive.sh" "$shape" "${pristine[0]}" "$tmp/older-$shape"
+	pristine[i]="$tmp/older-$shape"
+	check "reference tree from the $shape shape with the host's spatch" \
+		"$TOP/devel/gentree.sh" --out "$tmp/ref$i" "$tmp/older-$shape"
+done
 
 for s in $suites; do
 	if bin=$("$TOP/tests/spatch-from-suite.sh" "$s" 2>"$tmp/fetch.err"); then ok=0; else ok=1; fi
@@ -54,7 +58,7 @@ for s in $suites; do
 	for i in "${!pristine[@]}"; do
 		p="${pristine[$i]}"
 		up=$(sed -n 's/^UPSTREAM_KVER=//p' "$p/PROVENANCE")
-		[ "$p" != "$tmp/older" ] || up="$up with older shapes"
+		case "$p" in "$tmp"/older-*) up="the ${p##*/older-} shape" ;; esac
 		: > "$tmp/diff"
 		if PATH="$bin:$PATH" "$TOP/devel/gentree.sh" --out "$tmp/$s$i" "$p" 2>"$tmp/gen.err" &&
 			diff -r "$tmp/ref$i" "$tmp/$s$i" > "$tmp/diff" 2>&1; then ok=0; else ok=1; fi

@@ -14,6 +14,17 @@ OVPN_SHIM(WQ_PERCPU);
 #endif
 
 /*
+ * system_percpu_wq: mainline 6.17 (128ea9f6ccfb, "workqueue: Add
+ * system_percpu_wq and system_dfl_wq"), the per-CPU system workqueue under its
+ * new name (upstream ovpn 7.0 kicks its keepalive work there); probed. Before
+ * it that workqueue is system_wq.
+ */
+#ifndef OVPN_HAVE_SYSTEM_PERCPU_WQ
+OVPN_SHIM(SYSTEM_PERCPU_WQ);
+#define system_percpu_wq system_wq
+#endif
+
+/*
  * disable_delayed_work_sync(): mainline 6.10 (86898fa6b8cd, "workqueue:
  * Implement disable/enable for (delayed) work items"): probed. The fallback only
  * cancels the work and waits for it: unlike upstream it does not make later
