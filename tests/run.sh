@@ -20,7 +20,9 @@ gives clear errors), probes
 kernel build), compat-build (kbuild regression tests of the compat layer),
 release (the range in one place, the Makefile's regeneration, the tarball
 without devel/; no root), pipeline (fetch, transform and build the matrix
-from upstream 7.3.4, 7.2.13 and an older upstream derived from the pin),
+from upstream 7.3.4, 7.2.13 and the older upstream shapes of 6.16, 6.17, 6.18
+and 7.0 derived from the pin; OLDER_UPSTREAM=all: every shape on 5.10, 6.1
+and 6.12),
 packaging (dkms, .deb, .rpm, tarball), vm (qemu runtime tests on every
 matrix kernel; VMTESTS=fast (default), full, or none to skip them) and bench
 (make bench's smoke run: one 6.1 guest, about 4 minutes; BENCH=none skips
