@@ -124,17 +124,20 @@ canfail_spatch_versions() {
 		spatch_noop
 }
 
-# --- lint: a script with a shellcheck warning, one with a test point that can be lost
+# --- lint: a script with a shellcheck warning, one with a test point that can be
+# lost, a python file with an unused import
 lint_bad() {
 	local T=tap
 	mkdir -p "$tmp/lint"
 	printf '#!/usr/bin/env bash\nset -euo pipefail\nunused=1\n' > "$tmp/lint/sc.sh"
 	printf '#!/usr/bin/env bash\nset -euo pipefail\nfalse; %s $? "lost"\n' "$T" > "$tmp/lint/tapform.sh"
-	red "shellcheck $tmp/lint/sc\.sh;test points cannot be lost" \
-		"$TOP/tests/t-lint.sh" "$tmp/lint/sc.sh" "$tmp/lint/tapform.sh"
+	printf 'import os\n' > "$tmp/lint/unused.py"
+	red "shellcheck $tmp/lint/sc\.sh;test points cannot be lost;pyflakes $tmp/lint/unused\.py" \
+		"$TOP/tests/t-lint.sh" "$tmp/lint/sc.sh" "$tmp/lint/tapform.sh" "$tmp/lint/unused.py"
 }
 canfail_lint() {
-	check "lint: a shellcheck warning and a 'tap \$?' point turn it red, naming the file and the rule" lint_bad
+	check "lint: a shellcheck warning, a 'tap \$?' point and a python unused import turn it red, naming the file and the rule" \
+		lint_bad
 }
 
 # --- errors, pipeline, packaging, release: their own --can-fail mode (a broken input each)
