@@ -37,7 +37,7 @@ DEPMOD ?= depmod
 DEST ?=
 OVPN_FORCE_V4MAPPED_SHIM ?=
 
-.PHONY: all build sources install clean distclean matrix check vmtest bench help kernel-dir probe-report
+.PHONY: all build sources install clean distclean matrix check vmtest bench help probe-report
 .PHONY: dist deb rpm dkms-install dkms-remove dkms.conf dkms-tree
 
 # What /usr/src/ovpn-<version> (the DKMS tree) holds: the one list the release

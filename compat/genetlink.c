@@ -3,7 +3,8 @@
  * ovpn-backports: generic netlink split operations for kernels before 6.2.
  *
  * Built into ovpn.ko only when the target kernel lacks struct genl_split_ops
- * (compat/Kbuild.include). The split ops table of netlink-gen.c stays as
+ * (the GENL_SPLIT_OPS probe of compat/gates.txt, decided in
+ * compat/Kbuild.include). The split ops table of netlink-gen.c stays as
  * upstream generates it; genl_register_family() turns it into the classic
  * form those kernels understand, with the same behaviour:
  *

@@ -2,7 +2,8 @@
 # Table of the Debian kernels the project builds and boots for (sourced, not run).
 # shellcheck disable=SC2034  # the variables are read by the scripts that source this
 
-# kernel_info ALIAS: set KABI (the uname -r), KSUITE_PKGS (headers set), KIMAGE_PKGS
+# kernel_info ALIAS: set KABI (the uname -r), KHDR_PKGS (the Debian packages of its
+# headers and kbuild, an array) and KIMG_PKGS (the packages of its image and modules)
 kernel_info() {
 	case "$1" in
 	debian-5.10)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Lint every shell script of the project with shellcheck; check --help works;
-# test points are written so that they cannot be lost (see tap_form_lint).
+# Lint every shell script of the project with shellcheck and every Python
+# script with pyflakes; check --help works; test points are written so that they cannot be lost (see tap_form_lint).
 set -euo pipefail
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -10,12 +10,13 @@ case "${1:-}" in
 	cat <<'USAGE'
 Usage: tests/t-lint.sh [FILE...]
 
-Lints the shell scripts of the project (default: every tracked one; or the
-FILEs given, relative to the top or absolute): shellcheck -S warning, --help
-of each script under scripts/ and devel/, and the test-point rule: no tap
-of the previous command's status (a failing command ends a set -e script
-before tap reports it: use check NAME CMD...), no point behind && or || (it
-is dropped when the left side decides). Prints TAP.
+Lints the shell and Python scripts of the project (default: every tracked
+one; or the FILEs given, relative to the top or absolute): shellcheck -S
+warning, pyflakes (*.py and python scripts), --help of each script under
+scripts/ and devel/, and the test-point rule: no tap of the previous
+command's status (a failing command ends a set -e script before tap reports
+it: use check NAME CMD...), no point behind && or || (it is dropped when the
+left side decides). Prints TAP.
 USAGE
 	exit 0
 	;;
@@ -88,27 +89,41 @@ lint_passes_good() {
 	tap_form_lint "$tmp/good.sh"
 }
 
+# is_python FILE: a *.py file or a script run by python
+is_python() {
+	case "$1" in *.py) return 0 ;; *.sh) return 1 ;; esac
+	head -c 40 "$1" 2>/dev/null | grep -qE '^#!.*python'
+}
 if [ $# -gt 0 ]; then
-	scripts=()
+	files=()
 	for f in "$@"; do
-		case "$f" in /*) scripts+=("$f") ;; *) scripts+=("$TOP/$f") ;; esac
+		case "$f" in /*) files+=("$f") ;; *) files+=("$TOP/$f") ;; esac
 	done
 else
 	mapfile -t rel < <(cd "$TOP" && git ls-files 2>/dev/null | while read -r f; do
-		case "$f" in *.sh) echo "$f" ;; *) head -c 40 "$f" 2>/dev/null | grep -qE '^#!.*bash' && echo "$f" ;; esac
+		case "$f" in *.sh|*.py) echo "$f" ;; *) head -c 40 "$f" 2>/dev/null | grep -qE '^#!.*(bash|python)' && echo "$f" ;; esac
 	done | sort -u)
-	[ ${#rel[@]} -gt 0 ] || mapfile -t rel < <(cd "$TOP" && find scripts devel tests .ci -name '*.sh' -o -name run | sort)
-	scripts=("${rel[@]/#/$TOP/}")
+	[ ${#rel[@]} -gt 0 ] ||
+		mapfile -t rel < <(cd "$TOP" && find scripts devel tests .ci -name '*.sh' -o -name '*.py' -o -name run | sort)
+	files=("${rel[@]/#/$TOP/}")
 fi
+scripts=() pyfiles=()
+for f in "${files[@]}"; do
+	if is_python "$f"; then pyfiles+=("$f"); else scripts+=("$f"); fi
+done
 for f in "${scripts[@]}"; do
 	run_ok "shellcheck ${f#"$TOP"/}" shellcheck -x -P "$TOP" -S warning "$f"
+done
+# pyflakes3: Debian's pyflakes for the system python3 (python3-pyflakes)
+for f in "${pyfiles[@]}"; do
+	run_ok "pyflakes ${f#"$TOP"/}" pyflakes3 "$f"
 done
 for f in "${scripts[@]}"; do
 	case "${f#"$TOP"/}" in scripts/*.sh|devel/*.sh) ;; *) continue ;; esac
 	grep -q 'kernels.sh\|kernel-tree.sh\|lib.sh' <<< "$f" && continue
 	run_ok "${f#"$TOP"/} --help" "$f" --help
 done
-check "test points cannot be lost: no 'tap \$?', no point behind && or ||" tap_form_lint "${scripts[@]}"
+check "test points cannot be lost: no 'tap \$?', no point behind && or ||" tap_form_lint /dev/null "${scripts[@]}"
 check "the test-point rule flags each old form in a sample (self-test)" lint_catches_all
 check "the test-point rule accepts check, if/else, '|| tap 1' and comments (self-test)" lint_passes_good
 # --- compat/ C code: the kernel's checkpatch.pl and sparse (probes) ---

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # IPv4 peers on dual-stack IPv6 UDP sockets (v4-mapped addresses): the data
 # packets must go through ovpn's encapsulation hook, never to userspace.
-# Runs inside the test guest, as root (issue 9: the runtime check of the
-# IPv6-mapped-IPv4 udp_encap shim).
+# Runs inside the test guest, as root: the runtime check of the
+# IPv6-mapped-IPv4 udp_encap shim (compat's V4MAPPED gate), run with the shim
+# forced on and without it.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)

@@ -5,7 +5,7 @@
 
 /*
  * WQ_PERCPU: mainline 6.17 (930c2ea566af, "workqueue: Add new WQ_PERCPU flag"), an enum
- * value, so probed (compat/Kbuild.include). Before it a workqueue without
+ * value, so probed (compat/gates.txt). Before it a workqueue without
  * WQ_UNBOUND was per-CPU already: the flag is 0 there.
  */
 #ifndef OVPN_HAVE_WQ_PERCPU

@@ -2,9 +2,10 @@
 /*
  * ovpn-backports: <net/genetlink.h> as the upstream ovpn expects it.
  *
- * The OVPN_HAVE_* gates are compile probes of the target kernel's headers
- * (compat/Kbuild.include), since stable and distribution kernels backport
- * these APIs (DESIGN.md section 2).
+ * The OVPN_HAVE_* gates are probes that grep the target kernel's headers
+ * (compat/gates.txt, evaluated by compat/gates.sh at build time), since
+ * stable and distribution kernels backport these APIs without a change of
+ * LINUX_VERSION_CODE, where a version gate would take the wrong branch.
  */
 #ifndef _OVPN_COMPAT_NET_GENETLINK_H
 #define _OVPN_COMPAT_NET_GENETLINK_H

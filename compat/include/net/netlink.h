@@ -4,8 +4,10 @@
  * <linux/netlink.h>, which it includes) as the upstream ovpn expects them.
  *
  * Gates: macros are tested with #ifndef; enum values, functions and struct
- * layouts with the OVPN_HAVE_* probes of compat/Kbuild.include, because
- * stable and distribution kernels backport them (DESIGN.md section 2).
+ * layouts with the OVPN_HAVE_* probes (compat/gates.txt, evaluated by
+ * compat/gates.sh at build time: each greps the target kernel's headers),
+ * because stable and distribution kernels backport them without a change of
+ * LINUX_VERSION_CODE, where a version gate would take the wrong branch.
  */
 #ifndef _OVPN_COMPAT_NET_NETLINK_H
 #define _OVPN_COMPAT_NET_NETLINK_H
