@@ -38,6 +38,35 @@ fake_tree() {
 	echo "#define LINUX_VERSION_CODE $(($2 * 65536 + $3 * 256 + 255))" > "$1/include/generated/uapi/linux/version.h"
 }
 
+# no_ovpn_copy KERNEL DIR [VALUE]: in DIR, a copy of KERNEL's headers (links)
+# whose configuration (.config, auto.conf, autoconf.h) has CONFIG_OVPN unset,
+# or =VALUE
+no_ovpn_copy() {
+	local k f
+	k=$("$TOP/devel/fetch-kernel.sh" "$1") || return 1
+	rm -rf "$2" && cp -as "$k" "$2" || return 1
+	# (a build may write the tree's Module.symvers: never through a link into the cache)
+	rm -f "$2/Module.symvers" && cp "$k/Module.symvers" "$2/Module.symvers" || return 1
+	for f in .config include/config/auto.conf include/generated/autoconf.h; do
+		[ -e "$k/$f" ] || continue
+		rm -f "$2/$f"
+		grep -vE '^(# )?CONFIG_OVPN[= ]|^#define CONFIG_OVPN(_MODULE)? ' "$k/$f" > "$2/$f"
+	done
+	echo "# CONFIG_OVPN is not set" >> "$2/.config"
+	if [ -n "${3:-}" ]; then
+		echo "CONFIG_OVPN=$3" >> "$2/.config"
+		echo "CONFIG_OVPN=$3" >> "$2/include/config/auto.conf"
+	fi
+}
+# builds_by_default DIR: check-kernel.sh takes DIR (no opt-in) and says why
+builds_by_default() {
+	local rc=0
+	env -u OVPN_ALLOW_INTREE_KERNEL "$TOP/scripts/check-kernel.sh" "$1" 2>"$tmp/err" || rc=$?
+	cat "$tmp/err"
+	echo "exit $rc"
+	[ "$rc" -eq 0 ] && grep -q "is built without ovpn (CONFIG_OVPN is not set" "$tmp/err"
+}
+
 # The generated tree must exist and be up to date (the Makefile regenerates it when
 # upstream.pin, VERSION, gentree or a patch changed) for the build checks to get past it.
 make -s -C "$TOP" "$TOP/backports/PROVENANCE" >/dev/null 2>&1
@@ -49,6 +78,9 @@ if [ "${1:-}" = --can-fail ]; then
 	fake_tree "$tmp/linux-min" "${OVPN_KERNEL_MIN%%.*}" "${OVPN_KERNEL_MIN#*.}" "$OVPN_KERNEL_MIN.0-1-amd64"
 	expect_error "kernel older than $OVPN_KERNEL_MIN" "older than $OVPN_KERNEL_MIN" \
 		make -s -C "$TOP" KERNEL_SRC="$tmp/linux-min"
+	# ... and the "built without ovpn" case given a 7.3 copy with CONFIG_OVPN=m
+	no_ovpn_copy debian-7.3 "$tmp/k73m" m
+	check "7.3 copy without CONFIG_OVPN is taken by default, with the notice" builds_by_default "$tmp/k73m"
 	tap_done
 	exit 0
 fi
@@ -92,6 +124,30 @@ refused_77() {
 	[ "$rc" -eq 77 ] && grep -q "ships ovpn in-tree" "$tmp/err"
 }
 check "$OVPN_KERNEL_INTREE+ kernel is refused with exit 77 and the reason" refused_77
+
+# Kernels of $OVPN_KERNEL_INTREE and later are decided by their configuration: built
+# without ovpn, they take this backport by default (a notice says so); with
+# CONFIG_OVPN=m they keep their own module (exit 77, as above).
+for k in debian-7.2.12+deb13 debian-7.3; do
+	check "${k#debian-}: a copy of its headers without CONFIG_OVPN" no_ovpn_copy "$k" "$tmp/$k-noovpn"
+	check "${k#debian-} copy without CONFIG_OVPN is taken by default, with the notice" \
+		builds_by_default "$tmp/$k-noovpn"
+	check "${k#debian-}: the same copy with CONFIG_OVPN=m" no_ovpn_copy "$k" "$tmp/$k-m" m
+	expect_error "${k#debian-} copy with CONFIG_OVPN=m is skipped (exit 77) as before" "ships ovpn in-tree" \
+		env -u OVPN_ALLOW_INTREE_KERNEL "$TOP/scripts/check-kernel.sh" "$tmp/$k-m"
+done
+# built_without_ovpn: make builds the 7.3 copy without CONFIG_OVPN (no opt-in):
+# the module for it, its probe report and the notice
+built_without_ovpn() {
+	local out="$tmp/b73"
+	env -u OVPN_ALLOW_INTREE_KERNEL "$TOP/scripts/build.sh" --quiet "$tmp/debian-7.3-noovpn" "$out" \
+		>"$tmp/b73.out" 2>"$tmp/b73.err"
+	cat "$tmp/b73.out" "$tmp/b73.err"
+	grep -q ' built=yes warnings=0 undefined=0 ' "$tmp/b73.out" &&
+		grep -q '^# ovpn-backports probe report: kernel 7.3.4+deb13-amd64' "$out/probe-report.txt" &&
+		grep -q 'is built without ovpn' "$tmp/b73.err"
+}
+check "7.3 copy without CONFIG_OVPN: the backport builds (zero warnings), probe report written" built_without_ovpn
 
 # Unreachable or wrong upstream refs; the generated tree stays as it was.
 expect_error "unreachable git upstream" "cannot reach ref 'v7.3.4' at https://git.invalid/linux.git" \
