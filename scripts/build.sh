@@ -137,6 +137,17 @@ if [ -n "$cc_want" ] && [ "$cc_have" != "$cc_want" ]; then
 		mk+=(CONFIG_CC_HAS_MIN_FUNCTION_ALIGNMENT=)
 	fi
 fi
+# cc_has_counted_by: the compiler takes the counted_by attribute
+cc_has_counted_by() {
+	echo 'struct s { int n; int a[] __attribute__((__counted_by__(n))); };' |
+		"$cc" -x c -Werror -c -o /dev/null - 2>/dev/null
+}
+kcflags="${KCFLAGS:-}"
+if grep -q '^CONFIG_CC_HAS_COUNTED_BY=y' "$kdir/.config" && ! cc_has_counted_by; then
+	[ "$quiet" = 1 ] || echo "build: $rel was configured by a compiler with counted_by; $cc lacks it: compat/no-counted-by.h drops the annotation" >&2
+	kcflags="$kcflags -include $out/src/compat/no-counted-by.h"
+fi
+[ -z "$kcflags" ] || mk+=(KCFLAGS="$kcflags")
 if grep -q '^CONFIG_DEBUG_INFO_BTF_MODULES=y' "$kdir/.config" && ! command -v pahole >/dev/null; then
 	echo "ovpn-backports: $rel builds BTF for modules and needs pahole: install dwarves (apt-get install dwarves)" >&2
 	exit 1
