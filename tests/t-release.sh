@@ -150,7 +150,8 @@ by_config() {
 	(unset OVPN_ALLOW_INTREE_KERNEL; kernelver=7.3.4+deb13-amd64 kernel_source_dir="$2"; . "$1"
 		echo "max=${BUILD_EXCLUSIVE_KERNEL_MAX:-} make=${MAKE[0]}"
 		[[ 7.3.4+deb13-amd64 =~ $BUILD_EXCLUSIVE_KERNEL ]] && echo regex=7.3
-		[[ 5.3.18 =~ $BUILD_EXCLUSIVE_KERNEL ]] && echo regex=5.3)
+		[[ 5.3.18 =~ $BUILD_EXCLUSIVE_KERNEL ]] && echo regex=5.3
+		true)	# (the decision is what it prints: its status, under pipefail, is not)
 }
 # takes_7_3 CONF KDIR: CONF builds for 7.3 in KDIR without the opt-in
 takes_7_3() {
