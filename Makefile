@@ -9,7 +9,8 @@
 #                                 writes it to build/<kernel>/probe-report.txt
 #   make install                  install into /lib/modules/<kernel>/updates
 #   make clean | distclean        remove build products (| and backports/)
-#   make matrix                   build against every kernel of the test matrix
+#   make matrix [ALL_POINT_RELEASES=1]   build against every kernel of the test matrix
+#                                 (=1: every Debian point release of each series the mirror has)
 #   make check                    all tests (what CI runs)
 #   make vmtest KERNEL=debian-6.1|all [TESTS=fast|full|LIST] [MODULE=ko]   qemu tests
 #   make bench [QUICK=1]          performance report in qemu guests (tests/bench; ~1 h, QUICK=1 ~15 min)
@@ -92,7 +93,7 @@ dkms-remove:
 	@$(TOP)/devel/dkms.sh remove
 
 matrix: $(TOP)/backports/PROVENANCE
-	@$(TOP)/devel/matrix.sh
+	@$(TOP)/devel/matrix.sh $(if $(filter-out 0,$(ALL_POINT_RELEASES)),--all-point-releases)
 
 check:
 	@$(TOP)/tests/run.sh

@@ -5,25 +5,34 @@ set -euo pipefail
 
 usage() {
 	cat <<'USAGE'
-Usage: apt-fetch.sh [--unpack DIR] [--print-version] PKG[=VER|/SUITE]...
+Usage: apt-fetch.sh [--unpack DIR] [--print-version] PKG[:ARCH][=VER|/SUITE]...
+       apt-fetch.sh --names PREFIX
 
 Downloads the named Debian packages (any of bullseye, bookworm, bookworm-backports,
 bookworm-security, trixie, trixie-backports, sid) into the project cache using a
 private apt configuration, and prints the paths of the .deb files.
 PKG alone is the newest version in any suite, PKG=VER that version,
-PKG/SUITE the version SUITE has (e.g. coccinelle/trixie).
+PKG/SUITE the version SUITE has (e.g. coccinelle/trixie). ARCH is amd64 (the
+default) or, for the cross builds' kernel headers, arm64, armhf or i386
+(indexed for bullseye, bookworm, bookworm-security, bookworm-backports, trixie).
 
   --unpack DIR      also dpkg -x every package into DIR
   --print-version   print "PKG VERSION" for each package instead of downloading
-  --update          force an apt index refresh (otherwise refreshed once a day)
+  --names PREFIX    print the names of the amd64 and all-architecture packages
+                    starting with PREFIX, one a line (the index, no download)
+  --update          force an apt index refresh (otherwise refreshed once a day,
+                    and when the list of suites changes)
 
-Environment: XDG_CACHE_HOME (cache root, default ~/.cache).
+Environment: XDG_CACHE_HOME (cache root, default ~/.cache); APT_FETCH_MIRROR and
+APT_FETCH_SECURITY_MIRROR (default: the mirrors of the machine's apt sources,
+see devel/apt-mirror.sh).
 USAGE
 }
 
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/ovpn-backports/apt"
 unpack=""
 printver=0
+names=""
 force=0
 pkgs=()
 while [ $# -gt 0 ]; do
@@ -31,30 +40,48 @@ while [ $# -gt 0 ]; do
 	-h|--help) usage; exit 0 ;;
 	--unpack) unpack="$2"; shift 2 ;;
 	--print-version) printver=1; shift ;;
+	--names) names="$2"; shift 2 ;;
 	--update) force=1; shift ;;
 	-*) echo "apt-fetch.sh: unknown option $1" >&2; exit 2 ;;
 	*) pkgs+=("$1"); shift ;;
 	esac
 done
-[ ${#pkgs[@]} -gt 0 ] || { usage >&2; exit 2; }
+[ ${#pkgs[@]} -gt 0 ] || [ -n "$names" ] || { usage >&2; exit 2; }
 
-mkdir -p "$cache/lists/partial" "$cache/archives/partial" "$cache/debs"
+# Two indexes: amd64 (and all-architecture) packages of every suite, and the
+# other architectures' packages of the suites with their kernels (asked for
+# as PKG:ARCH, tests/t-cross.sh), refreshed only when those are asked for.
+foreign=0
+for p in "${pkgs[@]}"; do
+	case "${p%%[=/]*}" in *:arm64|*:armhf|*:i386) foreign=1 ;; esac
+done
+key="/usr/share/keyrings/debian-archive-keyring.gpg"
+# the machine's own Debian mirror and security mirror (devel/apt-mirror.sh)
+read -r mirror security < <("$(dirname "$0")/apt-mirror.sh") || exit 1
+lists="$cache/lists"
 src="$cache/sources.list"
-cat > "$src.new" <<'LIST'
-deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian bullseye main
-deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian bookworm main
-deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian bookworm-backports main
-deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian-security bookworm-security main
-deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian trixie main
-deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian trixie-backports main
-deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian sid main
-LIST
+if [ "$foreign" = 1 ]; then
+	lists="$cache/lists-cross"
+	src="$cache/sources-cross.list"
+	for suite in bullseye bookworm bookworm-backports trixie; do
+		echo "deb [signed-by=$key arch=arm64,armhf,i386] $mirror $suite main"
+	done > "$src.new"
+	echo "deb [signed-by=$key arch=arm64,armhf,i386] $security bookworm-security main" >> "$src.new"
+else
+	for suite in bullseye bookworm bookworm-backports trixie trixie-backports sid; do
+		echo "deb [signed-by=$key] $mirror $suite main"
+	done > "$src.new"
+	sed -i "3a deb [signed-by=$key] $security bookworm-security main" "$src.new"
+fi
+# A changed list of suites needs a fresh index
+cmp -s "$src.new" "$src" || force=1
 mv "$src.new" "$src"
+mkdir -p "$lists/partial" "$cache/archives/partial" "$cache/debs"
 
 aptopts=(
 	-o "Dir::Etc::SourceList=$src"
 	-o "Dir::Etc::SourceParts=/nonexistent"
-	-o "Dir::State::Lists=$cache/lists"
+	-o "Dir::State::Lists=$lists"
 	-o "Dir::State::status=/dev/null"
 	-o "Dir::Cache=$cache"
 	-o "Dir::Cache::archives=$cache/archives"
@@ -64,8 +91,11 @@ aptopts=(
 	-o "APT::Architecture=amd64"
 	-o "APT::Architectures::=amd64"
 )
+[ "$foreign" = 0 ] || aptopts+=(-o "APT::Architectures::=arm64" -o "APT::Architectures::=armhf"
+	-o "APT::Architectures::=i386" -o "Dir::Cache::pkgcache=$lists/pkgcache.bin"
+	-o "Dir::Cache::srcpkgcache=$lists/srcpkgcache.bin")
 
-stamp="$cache/lists/.stamp"
+stamp="$lists/.stamp"
 if [ "$force" = 1 ] || [ ! -e "$stamp" ] || [ -n "$(find "$stamp" -mmin +1440)" ]; then
 	# Lock out concurrent updates of the same private lists.
 	exec 9>"$cache/.lock"
@@ -100,6 +130,11 @@ pkg_version() {
 	echo "$v"
 }
 
+if [ -n "$names" ]; then
+	apt-cache "${aptopts[@]}" pkgnames "$names" | LC_ALL=C sort
+	exit 0
+fi
+
 if [ "$printver" = 1 ]; then
 	for p in "${pkgs[@]}"; do
 		v=$(pkg_version "$p") || exit 1
@@ -110,13 +145,14 @@ fi
 
 cd "$cache/debs"
 for p in "${pkgs[@]}"; do
-	name="${p%%[=/]*}"
+	pkg="${p%%[=/]*}"
+	name="${pkg%:*}"
 	ver=$(pkg_version "$p") || exit 1
 	# apt-get download names files NAME_VER_ARCH.deb with ':' escaped as %3a
 	existing=$(find . -maxdepth 1 -name "${name}_${ver//:/%3a}_*.deb" | head -n1)
 	if [ -z "$existing" ]; then
-		apt-get "${aptopts[@]}" -qq download "$name=$ver" >&2 || {
-			echo "apt-fetch.sh: cannot download $name=$ver" >&2
+		apt-get "${aptopts[@]}" -qq download "$pkg=$ver" >&2 || {
+			echo "apt-fetch.sh: cannot download $pkg=$ver" >&2
 			exit 1
 		}
 		existing=$(find . -maxdepth 1 -name "${name}_${ver//:/%3a}_*.deb" | head -n1)

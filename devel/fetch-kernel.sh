@@ -20,6 +20,9 @@ are rebuilt from the matching linux-source) and prints the kernel build dir.
             print the image prefix instead
 
 KERNEL is one of: $KERNELS_ALL
+(the pinned x86_64 kernels), $KERNELS_CROSS
+(cross builds), or any point release of Debian's mirror as debian-ABI[-ARCH]
+(e.g. debian-6.1.0-57, debian-6.12.118+deb12-arm64).
 USAGE
 }
 
@@ -37,46 +40,63 @@ dest="$cache/kernels/$alias"
 
 log() { echo "fetch-kernel: $*" >&2; }
 
-# Rebuild host tools whose Debian build needs a newer glibc than this host has.
+# Rebuild host tools whose Debian build needs a newer glibc than this host has,
+# from the matching linux-source; the tools are kept per linux-source version
+# (cache/hosttools) and serve every point release of the series after the first.
 rebuild_host_tools() {
-	local prefix="$1" kbuild srcpkg tmp src jobs
+	local prefix="$1" kbuild srcpkg ver tools tmp src jobs
 	kbuild=$(find "$prefix/usr/lib" -maxdepth 1 -name 'linux-kbuild-*' | head -n1)
 	[ -e "$kbuild/scripts/mod/modpost.real-lsb-64" ] || return 0
 	# A binary that needs a newer glibc fails to start with "GLIBC_2.xx not found".
 	if ! { "$kbuild/scripts/mod/modpost.real-lsb-64" -h 2>&1 || true; } | grep -q GLIBC_; then
 		return 0
 	fi
-	srcpkg="linux-source-$(echo "$KABI" | cut -d. -f1-2)"
-	log "host tools of $alias need a newer glibc: rebuilding them from $srcpkg (about 2-3 min, once)"
-	tmp="$prefix/.toolsrc"
-	rm -rf "$tmp"
-	mkdir -p "$tmp"
-	"$here/apt-fetch.sh" --unpack "$tmp/pkg" "$srcpkg" >/dev/null
-	tar -C "$tmp" -xJf "$tmp"/pkg/usr/src/"$srcpkg".tar.xz --exclude='*/Documentation/[!K]*'
-	src="$tmp/$srcpkg"
-	cp "$prefix/usr/src/linux-headers-$KABI/.config" "$src/.config"
-	jobs=$(nproc)
-	make -s -C "$src" olddefconfig >/dev/null
-	make -s -C "$src" -j"$jobs" modules_prepare >/dev/null
-	make -s -C "$src" -j"$jobs" tools/objtool >/dev/null
-	make -s -C "$src" -j"$jobs" -C tools/bpf/resolve_btfids >/dev/null 2>&1 || true
-	install -m755 "$src/scripts/mod/modpost" "$kbuild/scripts/mod/modpost.real-lsb-64"
-	install -m755 "$src/tools/objtool/objtool" "$kbuild/tools/objtool/objtool.real-x86"
-	if [ -x "$src/tools/bpf/resolve_btfids/resolve_btfids" ]; then
-		install -m755 "$src/tools/bpf/resolve_btfids/resolve_btfids" \
-			"$kbuild/tools/bpf/resolve_btfids/resolve_btfids"
+	srcpkg="linux-source-$KSERIES"
+	ver=$("$here/apt-fetch.sh" --print-version "$srcpkg" | cut -d' ' -f2)
+	tools="$cache/hosttools/${srcpkg}_$ver"
+	if ! [ -x "$tools/modpost" ]; then
+		log "host tools of $alias need a newer glibc: rebuilding them from $srcpkg $ver (about 2-3 min, once per version)"
+		tmp="$prefix/.toolsrc"
+		rm -rf "$tmp"
+		mkdir -p "$tmp"
+		"$here/apt-fetch.sh" --unpack "$tmp/pkg" "$srcpkg=$ver" >/dev/null
+		tar -C "$tmp" -xJf "$tmp"/pkg/usr/src/"$srcpkg".tar.xz --exclude='*/Documentation/[!K]*'
+		src="$tmp/$srcpkg"
+		cp "$prefix/usr/src/linux-headers-$KABI/.config" "$src/.config"
+		jobs=$(nproc)
+		make -s -C "$src" olddefconfig >/dev/null
+		make -s -C "$src" -j"$jobs" modules_prepare >/dev/null
+		make -s -C "$src" -j"$jobs" tools/objtool >/dev/null
+		make -s -C "$src" -j"$jobs" -C tools/bpf/resolve_btfids >/dev/null 2>&1 || true
+		mkdir -p "$tools.tmp"
+		install -m755 "$src/scripts/mod/modpost" "$src/tools/objtool/objtool" "$tools.tmp/"
+		if [ -x "$src/tools/bpf/resolve_btfids/resolve_btfids" ]; then
+			install -m755 "$src/tools/bpf/resolve_btfids/resolve_btfids" "$tools.tmp/"
+		fi
+		rm -rf "$tmp" "$tools"
+		mv "$tools.tmp" "$tools"
 	fi
-	rm -rf "$tmp"
+	install -m755 "$tools/modpost" "$kbuild/scripts/mod/modpost.real-lsb-64"
+	install -m755 "$tools/objtool" "$kbuild/tools/objtool/objtool.real-x86"
+	if [ -x "$tools/resolve_btfids" ]; then
+		install -m755 "$tools/resolve_btfids" "$kbuild/tools/bpf/resolve_btfids/resolve_btfids"
+	fi
 }
 
 fetch_headers() {
-	local tmp="$dest.tmp.$$" f
+	local tmp="$dest.tmp.$$" f p
 	rm -rf "$tmp"
 	mkdir -p "$tmp"
 	# shellcheck disable=SC2064 # expand now: the path is fixed
 	trap "rm -rf '$tmp'" EXIT
 	log "downloading ${KHDR_PKGS[*]}"
-	"$here/apt-fetch.sh" --unpack "$tmp" "${KHDR_PKGS[@]}" >/dev/null
+	# (another architecture's packages come from an index of their own)
+	local native=() foreign=()
+	for p in "${KHDR_PKGS[@]}"; do
+		case "$p" in *:*) foreign+=("$p") ;; *) native+=("$p") ;; esac
+	done
+	"$here/apt-fetch.sh" --unpack "$tmp" "${native[@]}" >/dev/null
+	[ ${#foreign[@]} -eq 0 ] || "$here/apt-fetch.sh" --unpack "$tmp" "${foreign[@]}" >/dev/null
 	# The flavour Makefile includes the -common one by absolute path.
 	for f in "$tmp"/usr/src/linux-headers-*/Makefile; do
 		sed -i "s|/usr/src/|$dest/usr/src/|g" "$f"

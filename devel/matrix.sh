@@ -9,23 +9,39 @@ top=$(cd "$here/.." && pwd)
 
 usage() {
 	cat <<USAGE
-Usage: matrix.sh [--tree DIR] [KERNEL...]
+Usage: matrix.sh [--tree DIR] [--out DIR] [--tsv FILE] [--all-point-releases] [KERNEL...]
 
 Builds backports/ (or DIR) against each KERNEL (default: $KERNELS_ALL),
 fetching kernel trees into the cache, and prints a table: kernel, release,
 built, compiler warnings, undefined symbols, probes (ok when the build's
 OVPN_HAVE_* set and the module's shims are tests/probes/KERNEL.expected and
-.shims), seconds, module version. Exits non-zero unless every kernel built
-with zero warnings, no undefined symbols and the recorded probes.
+.shims), seconds, the module's machine (ELF), module version. Exits non-zero
+unless every kernel built with zero warnings, no undefined symbols and the
+recorded probes.
+  --all-point-releases   every Debian point release of each series the
+                         mirror has (devel/point-releases.sh), after KERNELs
+  --out DIR              build directories under DIR (default build/matrix)
+  --tsv FILE             also write the rows tab-separated to FILE
+KERNEL names: devel/kernels.sh (e.g. debian-6.1, debian-6.1-arm64, debian-6.1.0-57).
 USAGE
 }
 tree=(--tree "$top/backports")
-case "${1:-}" in
--h|--help) usage; exit 0 ;;
---tree) tree=(--tree "$2"); shift 2 ;;
-esac
-# shellcheck disable=SC2206 # the default list is space-separated on purpose
+out="$top/build/matrix" tsv="" all=0
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-h|--help) usage; exit 0 ;;
+	--tree) tree=(--tree "$2"); shift 2 ;;
+	--out) out="$2"; shift 2 ;;
+	--tsv) tsv="$2"; shift 2 ;;
+	--all-point-releases) all=1; shift ;;
+	-*) usage >&2; exit 2 ;;
+	*) break ;;
+	esac
+done
 kernels=("$@")
+if [ "$all" = 1 ]; then
+	while read -r _ k; do kernels+=("$k"); done < <("$here/point-releases.sh")
+fi
 [ ${#kernels[@]} -gt 0 ] || read -r -a kernels <<< "$KERNELS_ALL"
 
 # probes_ok KERNEL OUT: ok when the build in OUT used the recorded probe set
@@ -42,24 +58,37 @@ probes_ok() {
 	fi
 }
 
+# machine KO: the module's ELF machine, one word (AArch64, ARM, 80386, X86-64, ...)
+machine() {
+	readelf -h "$1" 2>/dev/null | sed -n 's/^ *Machine: *//p' | sed 's/^Intel //; s/^Advanced Micro Devices //; s/ .*//'
+}
+
+fmt='%-26s %-26s %-5s %8s %9s %-6s %6s %6s %-8s %s'
 rows=() bad=0
+[ -z "$tsv" ] || : > "$tsv"
 for k in "${kernels[@]}"; do
 	t0=$(date +%s)
-	kdir=$("$here/fetch-kernel.sh" "$k")
+	kdir=$("$here/fetch-kernel.sh" "$k") || kdir=""
 	t1=$(date +%s)
-	line=$("$top/scripts/build.sh" --allow-intree --quiet "${tree[@]}" "$kdir" "$top/build/matrix/$k" 2>/dev/null) || true
+	line=""
+	[ -z "$kdir" ] ||
+		line=$("$top/scripts/build.sh" --allow-intree --quiet "${tree[@]}" "$kdir" "$out/$k" 2>/dev/null) || true
 	rel=${line%% *}
 	get() { echo "$line" | sed -n "s/.* $1=\\([^ ]*\\).*/\\1/p"; }
 	built=$(get built) warn=$(get warnings) undef=$(get undefined) secs=$(get seconds)
-	ver="-" probes="-"
+	ver="-" probes="-" mach="-"
 	if [ "$built" = yes ]; then
-		ver=$(modinfo -F version "$top/build/matrix/$k/ovpn.ko" | cut -d' ' -f1)
-		probes=$(probes_ok "$k" "$top/build/matrix/$k")
+		ver=$(modinfo -F version "$out/$k/ovpn.ko" | cut -d' ' -f1)
+		probes=$(probes_ok "$k" "$out/$k")
+		mach=$(machine "$out/$k/ovpn.ko")
 	fi
 	[ "$built" = yes ] && [ "$warn" = 0 ] && [ "$undef" = 0 ] && [ "$probes" != DIFF ] || bad=$((bad + 1))
-	rows+=("$(printf '%-12s %-22s %-5s %8s %9s %-6s %6s %6s  %s' "$k" "${rel:-?}" "${built:-no}" \
-		"${warn:-?}" "${undef:-?}" "$probes" "$((t1 - t0))" "${secs:-?}" "$ver")")
+	row=("$k" "${rel:-?}" "${built:-no}" "${warn:-?}" "${undef:-?}" "$probes" "$((t1 - t0))" "${secs:-?}" "${mach:--}" "$ver")
+	# shellcheck disable=SC2059 # the format is fixed above
+	rows+=("$(printf "$fmt" "${row[@]}")")
+	[ -z "$tsv" ] || (IFS=$'\t'; echo "${row[*]}") >> "$tsv"
 done
-printf '%-12s %-22s %-5s %8s %9s %-6s %6s %6s  %s\n' kernel release built warnings undefined probes fetch-s build-s version
+# shellcheck disable=SC2059
+printf "$fmt\n" kernel release built warnings undefined probes fetch-s build-s machine version
 printf '%s\n' "${rows[@]}"
 [ "$bad" -eq 0 ]

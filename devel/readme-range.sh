@@ -62,7 +62,8 @@ block() {
 	{
 		echo "**Linux $(krange_text)**: $(distros_in supported)."
 		echo "Linux $OVPN_KERNEL_INTREE and later ship ovpn in-tree${intree:+ ($intree)}: the build, DKMS and"
-		echo "the packages skip them, unless you opt in (see [Kernels that ship ovpn](#kernels-that-ship-ovpn))."
+		echo "the packages skip those built with it (\`CONFIG_OVPN=y\` or \`=m\`), unless you opt in, and build"
+		echo "this backport for those built without it (see [Kernels that ship ovpn](#kernels-that-ship-ovpn))."
 		echo "Kernels older than $OVPN_KERNEL_MIN are refused${below:+: $below}."
 		echo "The range is written in one place, \`scripts/kernel-range.conf\`; \`dkms.conf\` carries it as"
 		echo "\`BUILD_EXCLUSIVE_KERNEL_MIN=\"$(dkms_bound BUILD_EXCLUSIVE_KERNEL_MIN)\"\` and"

@@ -29,6 +29,11 @@ module, prints the probe report and writes it to OUTDIR/probe-report.txt
 Environment: KEEP_GOING=1 (make -k, to see every error), CC (default: the compiler the kernel was configured with when
 installed, else gcc), JOBS (default: nproc), OVPN_FORCE_V4MAPPED_SHIM=1 (compile
 the IPv6-mapped-IPv4 udp_encap shim on any kernel, for runtime tests).
+Cross builds: the kernel's .config says its architecture (arm64, arm, x86
+32-bit, ...); kbuild's ARCH follows from it unless ARCH is given, and the
+compiler is CROSS_COMPILE's (default: Debian's cross compiler for it, e.g.
+aarch64-linux-gnu- from gcc-aarch64-linux-gnu) with the configured version
+where installed (aarch64-linux-gnu-gcc-12), unless CC is given.
 USAGE
 }
 
@@ -69,8 +74,46 @@ mkdir -p "$out/src/scripts"
 cp -a "$top/scripts/kernel-range.conf" "$out/src/scripts/"
 cp -a "$tree" "$out/src/backports"
 
+# The target's architecture: kbuild's ARCH and the cross compiler prefix.
+# karch_of CONFIG: "ARCH PREFIX" for the architecture CONFIG is for ("-": none)
+karch_of() {
+	local c="$1"
+	if grep -q '^CONFIG_ARM64=y' "$c"; then echo "arm64 aarch64-linux-gnu-"
+	elif grep -q '^CONFIG_ARM=y' "$c"; then echo "arm arm-linux-gnueabihf-"
+	elif grep -q '^CONFIG_X86_64=y' "$c"; then echo "x86 x86_64-linux-gnu-"
+	elif grep -q '^CONFIG_X86_32=y' "$c"; then echo "x86 i686-linux-gnu-"
+	elif grep -q '^CONFIG_S390=y' "$c"; then echo "s390 s390x-linux-gnu-"
+	elif grep -q '^CONFIG_PPC64=y' "$c"; then echo "powerpc powerpc64le-linux-gnu-"
+	elif grep -q '^CONFIG_RISCV=y' "$c"; then echo "riscv riscv64-linux-gnu-"
+	else echo "- -"
+	fi
+}
+read -r karch kprefix < <(karch_of "$kdir/.config")
+arch="${ARCH:-}"
+[ -n "$arch" ] || [ "$karch" = - ] || arch="$karch"
+cross="${CROSS_COMPILE-}"
+host_prefix="$(uname -m)-linux-gnu-"
+if [ -z "${CROSS_COMPILE+set}" ] && [ "$kprefix" != - ] && [ "$kprefix" != "$host_prefix" ]; then
+	if [ "$kprefix" = i686-linux-gnu- ] && [ "$host_prefix" = x86_64-linux-gnu- ] &&
+		! command -v i686-linux-gnu-gcc >/dev/null; then
+		cross=""	# x86_64's gcc and binutils build 32-bit x86 too (-m32)
+	else
+		cross="$kprefix"
+	fi
+fi
+if [ -n "$cross" ] && [ -z "${CC:-}" ] && ! command -v "${cross}gcc" >/dev/null; then
+	if [ -n "${CROSS_COMPILE+set}" ]; then
+		echo "ovpn-backports: CROSS_COMPILE=$cross: there is no ${cross}gcc (give the prefix of an installed cross compiler)" >&2
+	else
+		echo "ovpn-backports: $rel is a kernel for $arch: install its cross compiler ${cross}gcc (Debian: apt-get install gcc-${cross%-}) or pass CROSS_COMPILE=PREFIX" >&2
+	fi
+	exit 1
+fi
+
 # The compiler: the one named in the kernel's config if this host has it.
 mk=()
+[ -z "$arch" ] || mk+=(ARCH="$arch")
+[ -z "$cross" ] || mk+=(CROSS_COMPILE="$cross")
 cc_want=$(sed -n 's/^CONFIG_GCC_VERSION=\([0-9]*\)$/\1/p' "$kdir/.config")
 [ -z "$cc_want" ] || cc_want=$((cc_want / 10000))
 cc="${CC:-}"
@@ -80,10 +123,10 @@ if [ -n "$cc" ] && ! command -v "${cc##* }" >/dev/null; then
 	cc=""
 fi
 if [ -z "$cc" ]; then
-	if [ -n "$cc_want" ] && command -v "gcc-$cc_want" >/dev/null; then
-		cc="gcc-$cc_want"
+	if [ -n "$cc_want" ] && command -v "${cross}gcc-$cc_want" >/dev/null; then
+		cc="${cross}gcc-$cc_want"
 	else
-		cc=gcc
+		cc="${cross}gcc"
 	fi
 fi
 cc_have=$("$cc" -dumpversion | cut -d. -f1)
@@ -94,6 +137,17 @@ if [ -n "$cc_want" ] && [ "$cc_have" != "$cc_want" ]; then
 		mk+=(CONFIG_CC_HAS_MIN_FUNCTION_ALIGNMENT=)
 	fi
 fi
+# cc_has_counted_by: the compiler takes the counted_by attribute
+cc_has_counted_by() {
+	echo 'struct s { int n; int a[] __attribute__((__counted_by__(n))); };' |
+		"$cc" -x c -Werror -c -o /dev/null - 2>/dev/null
+}
+kcflags="${KCFLAGS:-}"
+if grep -q '^CONFIG_CC_HAS_COUNTED_BY=y' "$kdir/.config" && ! cc_has_counted_by; then
+	[ "$quiet" = 1 ] || echo "build: $rel was configured by a compiler with counted_by; $cc lacks it: compat/no-counted-by.h drops the annotation" >&2
+	kcflags="$kcflags -include $out/src/compat/no-counted-by.h"
+fi
+[ -z "$kcflags" ] || mk+=(KCFLAGS="$kcflags")
 if grep -q '^CONFIG_DEBUG_INFO_BTF_MODULES=y' "$kdir/.config" && ! command -v pahole >/dev/null; then
 	echo "ovpn-backports: $rel builds BTF for modules and needs pahole: install dwarves (apt-get install dwarves)" >&2
 	exit 1
@@ -137,7 +191,7 @@ if [ "$report_only" = 1 ]; then
 		echo "build: compat/shims.o did not build against $rel, see $log" >&2
 		exit 1
 	}
-	objcopy -O binary --only-section=.modinfo "$obj" "$out/modinfo.bin"
+	"${cross}objcopy" -O binary --only-section=.modinfo "$obj" "$out/modinfo.bin"
 	tr '\0' '\n' < "$out/modinfo.bin" | sed -n 's/^ovpn_shim=//p' > "$out/shims.txt"
 	write_report "$out/shims.txt"
 	cat "$out/probe-report.txt"

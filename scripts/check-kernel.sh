@@ -14,9 +14,11 @@ Usage: check-kernel.sh [--allow-intree] KERNEL_DIR
 Exits 0 if KERNEL_DIR is a configured kernel build tree of Linux $(krange_text)
 (scripts/kernel-range.conf) whose .config enables what ovpn needs; otherwise
 prints one line naming what is wrong (the missing options by name) and exits 1.
-Exit 77 (the DKMS "skip" code) for kernels of $OVPN_KERNEL_INTREE and later, which ship
-ovpn themselves, unless --allow-intree is given or OVPN_ALLOW_INTREE_KERNEL=1 is
-in the environment (README: the opt-in; also used to build the native reference).
+Exit 77 (the DKMS "skip" code) for kernels of $OVPN_KERNEL_INTREE and later whose .config
+has ovpn (CONFIG_OVPN=y or =m: they keep their own module), unless --allow-intree
+is given or OVPN_ALLOW_INTREE_KERNEL=1 is in the environment (README: the opt-in;
+also used to build the native reference). A kernel of $OVPN_KERNEL_INTREE or later built
+without ovpn takes this backport: one line on stderr says so.
 USAGE
 }
 
@@ -41,8 +43,11 @@ case "$(krange_class "$maj" "$min")" in
 below)
 	die "kernel $rel is older than $OVPN_KERNEL_MIN, the oldest this backport supports" ;;
 intree)
-	[ "$allow_intree" = 1 ] ||
-		die "kernel $rel ships ovpn in-tree (since $OVPN_KERNEL_INTREE): use its own module, this backport is for $(krange_text) (README: OVPN_ALLOW_INTREE_KERNEL=1 builds it anyway)" 77 ;;
+	if ! ktree_has_ovpn "$k"; then
+		echo "ovpn-backports: kernel $rel is built without ovpn (CONFIG_OVPN is not set in its .config): building this backport for it" >&2
+	elif [ "$allow_intree" != 1 ]; then
+		die "kernel $rel ships ovpn in-tree (CONFIG_OVPN, since $OVPN_KERNEL_INTREE): use its own module, this backport is for $(krange_text) and for kernels built without ovpn (README: OVPN_ALLOW_INTREE_KERNEL=1 builds it anyway)" 77
+	fi ;;
 esac
 
 # What drivers/net/Kconfig's OVPN depends on and selects (upstream, in-tree).

@@ -60,6 +60,13 @@ krange_last() {
 # krange_text: the range in words ("MIN to LAST")
 krange_text() { echo "$OVPN_KERNEL_MIN to $(krange_last)"; }
 
+# ktree_has_ovpn DIR: true when the kernel of build tree DIR has ovpn of its own
+# (CONFIG_OVPN=y or =m in its .config); false when its .config lacks it (a
+# kernel of OVPN_KERNEL_INTREE or later built without ovpn gets this backport)
+ktree_has_ovpn() {
+	grep -qE '^CONFIG_OVPN=(y|m)$' "$1/.config"
+}
+
 # krange_allow_intree [ROOT]: true when the user opted in to building for kernels that
 # ship ovpn (OVPN_ALLOW_INTREE_KERNEL=1 in the environment, or in ROOT/etc/dkms/ovpn.conf,
 # which dkms.conf reads too)

@@ -40,7 +40,7 @@ USAGE
 # The default suites, in order (tests/t-canfail.sh reads them: every suite
 # needs a deliberately broken input there that turns it red).
 default_suites() {
-	echo cocci spatch-versions lint canfail nldiff harness errors probes compat-build release pipeline packaging
+	echo cocci spatch-versions lint canfail nldiff harness errors probes compat-build release pipeline cross packaging
 	# The qemu suite takes 10-17 minutes per kernel under TCG: VMTESTS=none skips it.
 	[ "${VMTESTS:-fast}" = none ] || echo vm bench
 }

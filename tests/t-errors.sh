@@ -38,6 +38,46 @@ fake_tree() {
 	echo "#define LINUX_VERSION_CODE $(($2 * 65536 + $3 * 256 + 255))" > "$1/include/generated/uapi/linux/version.h"
 }
 
+# no_ovpn_copy KERNEL DIR [VALUE]: in DIR, a copy of KERNEL's headers whose
+# configuration (.config, auto.conf, autoconf.h) has CONFIG_OVPN unset, or =VALUE.
+# A real copy of the flavour tree: its Makefile names its own directory as
+# KBUILD_OUTPUT, where kbuild reads the configuration and writes Module.symvers
+# (the cached tree is never written). The -common tree it includes and the host
+# tools (scripts, tools) stay the cached ones: a module build only reads them.
+no_ovpn_copy() {
+	local k f l
+	k=$("$TOP/devel/fetch-kernel.sh" "$1") || return 1
+	rm -rf "$2" && cp -a "$k" "$2" || return 1
+	for l in scripts tools; do
+		[ -L "$k/$l" ] || continue
+		ln -sfn "$(readlink -f "$k/$l")" "$2/$l" || return 1
+	done
+	sed -i "s|^KBUILD_OUTPUT=.*|KBUILD_OUTPUT=$2|" "$2/Makefile" || return 1
+	for f in .config include/config/auto.conf include/generated/autoconf.h; do
+		[ -e "$2/$f" ] || continue
+		sed -i -E '/^(# )?CONFIG_OVPN[= ]|^#define CONFIG_OVPN(_MODULE)? /d' "$2/$f"
+	done
+	if [ -n "${3:-}" ]; then
+		echo "CONFIG_OVPN=$3" >> "$2/.config"
+		echo "CONFIG_OVPN=$3" >> "$2/include/config/auto.conf"
+		if [ "$3" = m ]; then
+			echo "#define CONFIG_OVPN_MODULE 1" >> "$2/include/generated/autoconf.h"
+		else
+			echo "#define CONFIG_OVPN 1" >> "$2/include/generated/autoconf.h"
+		fi
+	else
+		echo "# CONFIG_OVPN is not set" >> "$2/.config"
+	fi
+}
+# builds_by_default DIR: check-kernel.sh takes DIR (no opt-in) and says why
+builds_by_default() {
+	local rc=0
+	env -u OVPN_ALLOW_INTREE_KERNEL "$TOP/scripts/check-kernel.sh" "$1" 2>"$tmp/err" || rc=$?
+	cat "$tmp/err"
+	echo "exit $rc"
+	[ "$rc" -eq 0 ] && grep -q "is built without ovpn (CONFIG_OVPN is not set" "$tmp/err"
+}
+
 # The generated tree must exist and be up to date (the Makefile regenerates it when
 # upstream.pin, VERSION, gentree or a patch changed) for the build checks to get past it.
 make -s -C "$TOP" "$TOP/backports/PROVENANCE" >/dev/null 2>&1
@@ -49,6 +89,9 @@ if [ "${1:-}" = --can-fail ]; then
 	fake_tree "$tmp/linux-min" "${OVPN_KERNEL_MIN%%.*}" "${OVPN_KERNEL_MIN#*.}" "$OVPN_KERNEL_MIN.0-1-amd64"
 	expect_error "kernel older than $OVPN_KERNEL_MIN" "older than $OVPN_KERNEL_MIN" \
 		make -s -C "$TOP" KERNEL_SRC="$tmp/linux-min"
+	# ... and the "built without ovpn" case given a 7.3 copy with CONFIG_OVPN=m
+	no_ovpn_copy debian-7.3 "$tmp/k73m" m
+	check "7.3 copy without CONFIG_OVPN is taken by default, with the notice" builds_by_default "$tmp/k73m"
 	tap_done
 	exit 0
 fi
@@ -92,6 +135,39 @@ refused_77() {
 	[ "$rc" -eq 77 ] && grep -q "ships ovpn in-tree" "$tmp/err"
 }
 check "$OVPN_KERNEL_INTREE+ kernel is refused with exit 77 and the reason" refused_77
+
+# Kernels of $OVPN_KERNEL_INTREE and later are decided by their configuration: built
+# without ovpn, they take this backport by default (a notice says so); with
+# CONFIG_OVPN=m they keep their own module (exit 77, as above).
+for k in debian-7.2.12+deb13 debian-7.3; do
+	check "${k#debian-}: a copy of its headers without CONFIG_OVPN" no_ovpn_copy "$k" "$tmp/$k-noovpn"
+	check "${k#debian-} copy without CONFIG_OVPN is taken by default, with the notice" \
+		builds_by_default "$tmp/$k-noovpn"
+	check "${k#debian-}: the same copy with CONFIG_OVPN=m" no_ovpn_copy "$k" "$tmp/$k-m" m
+	expect_error "${k#debian-} copy with CONFIG_OVPN=m is skipped (exit 77) as before" "ships ovpn in-tree" \
+		env -u OVPN_ALLOW_INTREE_KERNEL "$TOP/scripts/check-kernel.sh" "$tmp/$k-m"
+done
+# built_without_ovpn KERNEL: build.sh (what make runs) builds the copy of
+# KERNEL without CONFIG_OVPN (no opt-in): the module, its probe report and the notice
+built_without_ovpn() {
+	local k="$1" out="$tmp/b-$1" rel
+	rel=$(sed -n 's/.*UTS_RELEASE "\(.*\)".*/\1/p' "$tmp/$k-noovpn/include/generated/utsrelease.h")
+	env -u OVPN_ALLOW_INTREE_KERNEL "$TOP/scripts/build.sh" --quiet "$tmp/$k-noovpn" "$out" \
+		>"$tmp/b.out" 2>"$tmp/b.err"
+	cat "$tmp/b.out" "$tmp/b.err"
+	grep -q ' built=yes warnings=0 undefined=0 ' "$tmp/b.out" &&
+		test -s "$out/ovpn.ko" &&
+		grep -q "^# ovpn-backports probe report: kernel $rel " "$out/probe-report.txt" &&
+		grep -q "kernel $rel is built without ovpn" "$tmp/b.err"
+}
+for k in debian-7.2.12+deb13 debian-7.3; do
+	if [ -d "$tmp/$k-noovpn" ]; then
+		check "${k#debian-} copy without CONFIG_OVPN: ovpn.ko built (zero warnings, no undefined symbols), probe report, notice" \
+			built_without_ovpn "$k"
+	else
+		not_run "${k#debian-} copy without CONFIG_OVPN: ovpn.ko built" "no copy of its headers"
+	fi
+done
 
 # Unreachable or wrong upstream refs; the generated tree stays as it was.
 expect_error "unreachable git upstream" "cannot reach ref 'v7.3.4' at https://git.invalid/linux.git" \
@@ -139,6 +215,21 @@ else
 	not_run "the error is one line" "no mutated upstream"
 	not_run "failed transform leaves nothing half-written" "no mutated upstream"
 fi
+
+# The private apt configuration takes the machine's mirrors: deb822 and
+# one-line sources, a disabled stanza left out; none at all is one line
+apt_sources() {
+	mkdir -p "$tmp/apt/sources.list.d"
+	printf '%s\n' "Types: deb" "URIs: http://off.example/debian" "Suites: bookworm" "Enabled: no" "" \
+		"Types: deb deb-src" "URIs: http://mirror.example/debian/" "Suites: bookworm bookworm-updates" \
+		"Components: main" > "$tmp/apt/sources.list.d/debian.sources"
+	echo "deb [arch=amd64] http://sec.example/debian-security bookworm-security main" > "$tmp/apt/sources.list"
+	[ "$("$TOP/devel/apt-mirror.sh" --sources "$tmp/apt")" = "http://mirror.example/debian http://sec.example/debian-security" ]
+}
+check "apt-mirror.sh: the Debian and security mirrors of a machine's apt sources" apt_sources
+mkdir -p "$tmp/noapt"
+expect_error "apt-mirror.sh: no Debian mirror in the apt sources (one line: what to set)" \
+	"^apt-mirror.sh: no Debian archive in .*: set APT_FETCH_MIRROR$" "$TOP/devel/apt-mirror.sh" --sources "$tmp/noapt"
 
 after=$(cd "$TOP" && find backports -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum)
 check "backports/ untouched by every failed run" test "$before" = "$after"

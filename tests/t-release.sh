@@ -146,6 +146,53 @@ regex=7.3" ]
 }
 check "dkms.conf with OVPN_ALLOW_INTREE_KERNEL=1: no MAX, the regex takes 7.3 (not 5.3), make gets the opt-in" \
 	optin "$tmp/dkms.conf"
+# Kernels of $OVPN_KERNEL_INTREE and later by their configuration: DKMS sets
+# kernel_source_dir before it sources dkms.conf; a .config without CONFIG_OVPN
+# lifts the upper bound (no opt-in), CONFIG_OVPN=m keeps it.
+mkdir -p "$tmp/kno" "$tmp/kmod"
+echo '# CONFIG_OVPN is not set' > "$tmp/kno/.config"
+echo 'CONFIG_OVPN=m' > "$tmp/kmod/.config"
+# by_config CONF KDIR: what CONF decides for a 7.3 kernel whose tree is KDIR
+by_config() {
+	# shellcheck disable=SC1090,SC2034
+	(unset OVPN_ALLOW_INTREE_KERNEL; kernelver=7.3.4+deb13-amd64 kernel_source_dir="$2"; . "$1"
+		echo "max=${BUILD_EXCLUSIVE_KERNEL_MAX:-} make=${MAKE[0]}"
+		[[ 7.3.4+deb13-amd64 =~ $BUILD_EXCLUSIVE_KERNEL ]] && echo regex=7.3
+		[[ 5.3.18 =~ $BUILD_EXCLUSIVE_KERNEL ]] && echo regex=5.3
+		true)	# (the decision is what it prints: its status, under pipefail, is not)
+}
+# takes_7_3 CONF KDIR: CONF builds for 7.3 in KDIR without the opt-in
+takes_7_3() {
+	local v
+	v=$(by_config "$1" "$2")
+	echo "$v"
+	[ "$v" = "max= make=make KERNEL_SRC=$2 KVER=7.3.4+deb13-amd64
+regex=7.3" ]
+}
+check "dkms.conf: a 7.3 kernel whose .config lacks CONFIG_OVPN is built (no MAX, the regex takes 7.3, no opt-in)" \
+	takes_7_3 "$tmp/dkms.conf" "$tmp/kno"
+check "dkms.conf: a 7.3 kernel with CONFIG_OVPN=m is skipped as before (MAX $max)" \
+	eval 'by_config "$tmp/dkms.conf" "$tmp/kmod" | grep -qx "max=$max make=make KERNEL_SRC=$tmp/kmod KVER=7.3.4+deb13-amd64"'
+check "dkms.conf: a 7.3 kernel without a .config to tell is skipped as before (MAX $max)" \
+	eval 'by_config "$tmp/dkms.conf" "$tmp/none" | grep -qx "max=$max make=.*"'
+sed '/^if \[ -r "\$ovpn_kconfig" \]/,/^elif /{s/^if .*/if false; then/;s/^elif /elif /}' "$tmp/dkms.conf" > "$tmp/dkms.conf.noconfig"
+check "the configuration check fails on a dkms.conf that ignores the kernel's configuration" \
+	eval '! takes_7_3 "$tmp/dkms.conf.noconfig" "$tmp/kno" >/dev/null'
+# notice_by_config: dkms-notice.sh names a 7.3 kernel without CONFIG_OVPN as built,
+# one with it as skipped
+notice_by_config() {
+	local r="$tmp/root" out
+	mkdir -p "$r/lib/modules/7.3.4+deb13-amd64" "$r/lib/modules/7.2.12+deb13-amd64"
+	ln -sfn "$tmp/kno" "$r/lib/modules/7.3.4+deb13-amd64/build"
+	ln -sfn "$tmp/kmod" "$r/lib/modules/7.2.12+deb13-amd64/build"
+	out=$(env -u OVPN_ALLOW_INTREE_KERNEL "$TOP/scripts/dkms-notice.sh" --root "$r")
+	echo "$out"
+	grep -q '^ovpn-backports: kernel 7.3.4+deb13-amd64 is built without ovpn (CONFIG_OVPN is not set): DKMS builds this backport for it$' <<< "$out" &&
+		grep -q '^ovpn-backports: kernel 7.2.12+deb13-amd64 is skipped: Linux' <<< "$out" &&
+		[ "$(wc -l <<< "$out")" = 2 ]
+}
+check "dkms-notice.sh: a $OVPN_KERNEL_INTREE+ kernel without CONFIG_OVPN is named as built, one with it as skipped" \
+	notice_by_config
 check "dkms.conf: CLEAN=\"true\" (no deprecation warning on DKMS 3.1.8+, no kernel make clean before)" \
 	grep -qx 'CLEAN="true"' "$tmp/dkms.conf"
 
