@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The guest's boot, for vmtest.sh (sourced): the kernel as an ELF, the
 # initramfs, our module in the image's module tree, and the qemu command.
-# Reads vmtest.sh's globals: here (tests/vm), smp, cpu, kargs, rootimg.
+# Reads vmtest.sh's globals: here (tests/vm), smp, cpu, tcg_threads, kargs, rootimg.
 # shellcheck disable=SC2154 # those globals are set by vmtest.sh
 
 # extract_vmlinux BZIMAGE OUT: the ELF inside a bzImage (qemu boots it via
@@ -94,6 +94,14 @@ prepare_boot() {
 KERNEL_ARGS="console=ttyS0 loglevel=5 panic=-1 oops=panic mitigations=off random.trust_cpu=on"
 KERNEL_ARGS+=" net.ifnames=0 tsc=reliable"
 
+# tcg_threads=single (vmtest.sh's default, -accel tcg,thread=single): with one
+# host thread per vCPU, 7.3 guests running the in-tree ovpn oopsed now and
+# then with int3 at a static-key site in the receive path (the kernel patching
+# its own text while the other vCPU runs it); with the vCPUs taking turns on
+# one thread that cannot happen, and the same guest work took about 30% less
+# host CPU at the same wall time (measured on 6.1: 100 program starts, netns,
+# ping flood, python).
+
 # boot_guest RES SECONDS TAG: boot the prepared kernel with the root image
 # (rootimg.sh, read-only) over the host's root (read-only) and RES (writable)
 # shared over virtio-9p, the guest runner
@@ -102,7 +110,7 @@ KERNEL_ARGS+=" net.ifnames=0 tsc=reliable"
 boot_guest() {
 	local res="$1" tmo="$2" tag="$3" rc
 	set +e
-	timeout -k 30 "$tmo" qemu-system-x86_64 -accel tcg -cpu "$cpu" -m 2G -smp "$smp" \
+	timeout -k 30 "$tmo" qemu-system-x86_64 -accel "tcg,thread=$tcg_threads" -cpu "$cpu" -m 2G -smp "$smp" \
 		-display none -nodefaults -no-reboot -serial stdio -monitor none -nic none \
 		-kernel "$boot_kernel" -initrd "$boot_initrd" \
 		${rootimg:+-drive "file=$rootimg,if=virtio,format=raw,readonly=on"} \

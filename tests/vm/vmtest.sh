@@ -25,8 +25,8 @@ usage() {
 	cat <<USAGE
 Usage: vmtest.sh --kernel K[,K...] [--module PATH/ovpn.ko | --native | --tree DIR]
                  [--tests LIST|fast|full] [--results DIR] [--timeout SECONDS]
-                 [--iterations N] [--smp N] [--cpu MODEL] [--kernel-args ARGS]
-                 [--make VAR=VALUE]
+                 [--iterations N] [--smp N] [--cpu MODEL] [--tcg-threads single|multi]
+                 [--kernel-args ARGS] [--make VAR=VALUE]
        vmtest.sh --report DIR [--kernel K,...] [--expect LIST] [--tsv]
 
 Boots each kernel K (one of: $KERNELS_ALL; or "all") in
@@ -56,6 +56,10 @@ Which ovpn.ko the guest loads (it is put into the image's updates/ + depmod):
 --iterations N  life-cycle iterations (default 50; $ITERS_FAST with --tests fast)
 --smp N         guest vCPUs (default 2)
 --cpu MODEL     qemu CPU model (default max)
+--tcg-threads T single (default): the vCPUs take turns on one host thread (no
+                cross-vCPU races of the emulator when the kernel patches its
+                own text, one host core left to the other suites); multi:
+                one host thread per vCPU (qemu's -accel tcg,thread=)
 --kernel-args A more guest kernel command line, e.g. "panic_on_warn=1 slub_debug=FZPU"
                 (tests/vm/README.md lists what each Debian kernel offers)
 --make VAR=VAL  a make variable for the module build of --tree (repeatable; passed
@@ -83,7 +87,7 @@ log() { echo "vmtest: $*" >&2; }
 # The run's settings (globals, read by the functions of this file and of
 # run-kernel.sh, image.sh, verdict.sh, report.sh).
 kernels="" report="" expect_tests="" tsv="" modsel="" modpath="" tree="$top/backports"
-tests=fast results="" timeout_s="" iters="" smp=2 cpu=max kargs="" makevars=()
+tests=fast results="" timeout_s="" iters="" smp=2 cpu=max tcg_threads=single kargs="" makevars=()
 tools="" rootimg=""
 
 parse_args() {
@@ -100,6 +104,7 @@ parse_args() {
 		--iterations) iters="$2"; shift 2 ;;
 		--smp) smp="$2"; shift 2 ;;
 		--cpu) cpu="$2"; shift 2 ;;
+		--tcg-threads) tcg_threads="$2"; shift 2 ;;
 		--kernel-args) kargs="$kargs $2"; shift 2 ;;
 		--make) [[ "$2" == [A-Za-z_]*=* ]] || die "--make takes VAR=VALUE"; makevars+=("$2"); shift 2 ;;
 		--report) report="$2"; shift 2 ;;
