@@ -187,7 +187,7 @@ check "differ: a case missing from the reference fails" \
 # coverage FILE-FOR-ANSWERS FILE-FOR-REFERENCE WORDS: the diff fails, naming the problem
 coverage() {
 	local out
-	! out=$("${nld[@]}" diff --reference "$2" "$1") && echo "$out" && echo "$out" | grep -q "$3"
+	! out=$("${nld[@]}" diff --reference "$2" "$1") && echo "$out" && grep -q "$3" <<< "$out"
 }
 sed "${n}d" "$tmp/same" > "$tmp/same-short"
 check "differ: answers that miss a case of their set fail" \

@@ -25,6 +25,7 @@ esac
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 last=$(krange_last)
+max="${last/x/999}.999"
 
 # --- the range: one place -----------------------------------------------------
 # README states the range only in its generated kernel-range block
