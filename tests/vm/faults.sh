@@ -37,7 +37,11 @@ result row each (the work is ovpnctl.py fault NAME...):
                     sockets and owners, under traffic: killed and deleted
   fault-wrong-sockets  (only when named: --only or VMTEST_FAULTS_ONLY) peer-new
                     with sockets whose protocol number says UDP or TCP but that
-                    are raw, netlink or packet sockets: each must be refused
+                    are raw, netlink or packet sockets: ours must refuse each
+                    with ENOTSOCK (patches/0501); the in-tree module
+                    (VM_EXPECT_MODULE=native) must accept exactly the kinds
+                    upstream is known to take (raw4-udp, raw6-udp,
+                    raw4-tcp-connected) and refuse the rest, said in the note
   fault-unload      afterwards ovpn must unload (rmmod bounded to 60 s) with no
                     ovpn netdev left and no "unregister_netdevice: waiting"
 Each also fails on a kernel splat that appears while it runs (and on an
