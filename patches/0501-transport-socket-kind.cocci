@@ -6,9 +6,11 @@
 //   both mainline 6.16). A raw socket (AF_INET/AF_INET6, SOCK_RAW, protocol UDP or
 //   TCP) is accepted: ovpn then uses udp_sk()/tcp_sk() of it and installs UDP
 //   encapsulation or its TCP proto and ops on a socket that is neither a udp_sock
-//   nor a tcp_sock, writing over other fields of it or past it. Reachable with
+//   nor a tcp_sock, writing over other fields of it or past it (a connected raw
+//   IPPROTO_TCP socket crashes 7.3.4 once TCP traffic reaches it: NULL pointer
+//   dereference in tcp_rcvbuf_grow() from strp_work()). Reachable with
 //   CAP_NET_ADMIN and CAP_NET_RAW. drivers/net/gtp.c checks protocol, type and
-//   family of its sockets.
+//   family right after its sockfd_lookup().
 // Needed on: every kernel this tree is built for: the bug is in every release of
 //   upstream ovpn up to the pinned one (7.3.4), so in every tree generated here.
 // Upstream: patches/upstream/0001-ovpn-accept-only-UDP-and-TCP-sockets-as-transport.patch

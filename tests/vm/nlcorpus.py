@@ -34,8 +34,7 @@ VERSION = 2  # bump when the meaning of a case changes without its bytes changin
 # Fixed descriptor numbers of the runner's sockets (nldiff.py dup2()s them there).
 FD = {"p2p": 200, "mp": 201, "mp6": 202, "mptcp": 203, "free4": 210, "free6": 211,
       "freetcp": 212, "freetcp6": 213, "listen": 214, "tcpunconn": 215, "null": 216,
-      "netlink": 217, "unix": 218, "icmp": 219, "tmp": 221, "raw4udp": 222, "raw6udp": 223,
-      "raw4tcp": 224}
+      "netlink": 217, "unix": 218, "icmp": 219, "tmp": 221}
 
 IF_P2P, IF_MP, IF_GONE, IF_LO = Sym("if_p2p"), Sym("if_mp"), Sym("if_gone"), Sym("if_lo")
 FAMILY = Sym("family")
@@ -622,18 +621,6 @@ def sequence_groups():
              a("remote-port", be16(6058)), a("vpn-ipv4", ip4("10.60.0.58"))))),
          Case("socket/dual-get", _g("peer-get", IF_MP, peer(a("id", u32(58)))))]
     seqs.append(Group("sockets", c, core=True))
-    # raw sockets whose protocol number says UDP or TCP: the in-tree ovpn of 7.3 takes
-    # them as transport (it looks at sk_protocol only), ours refuses them
-    # (patches/0501-transport-socket-kind.cocci); only these three cases differ
-    c = [Case("socket-kind/raw4-udp", _g("peer-new", IF_MP, peer(
-        a("id", u32(60)), a("socket", u32(FD["raw4udp"])), a("remote-ipv4", ip4("127.0.0.9")),
-        a("remote-port", be16(6060)), a("vpn-ipv4", ip4("10.60.0.60"))))),
-         Case("socket-kind/raw6-udp", _g("peer-new", IF_MP, peer(
-             a("id", u32(61)), a("socket", u32(FD["raw6udp"])), a("remote-ipv6", ip6("::1")),
-             a("remote-port", be16(6061)), a("vpn-ipv4", ip4("10.60.0.61"))))),
-         Case("socket-kind/raw4-tcp-connected", _g("peer-new", IF_MP, peer(
-             a("id", u32(62)), a("socket", u32(FD["raw4tcp"])), a("vpn-ipv4", ip4("10.60.0.62")))))]
-    seqs.append(Group("socket-kind", c, core=True))
     # the hash tables of an MP interface: many peers, then a dump over several messages
     c = []
     for i in range(100, 160):

@@ -146,11 +146,6 @@ class Runner:
         self.put("netlink", socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_ROUTE))
         self.put("unix", socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM))
         self.put("icmp", socket.socket(A4, socket.SOCK_RAW, socket.IPPROTO_ICMP))
-        self.put("raw4udp", socket.socket(A4, socket.SOCK_RAW, socket.IPPROTO_UDP))
-        self.put("raw6udp", socket.socket(A6, socket.SOCK_RAW, socket.IPPROTO_UDP))
-        raw4tcp = socket.socket(A4, socket.SOCK_RAW, socket.IPPROTO_TCP)
-        raw4tcp.connect(("127.0.0.1", 0))
-        self.put("raw4tcp", raw4tcp)
 
     def peer_ids(self, ifname):
         m = nlcorpus.Msg(self.g.family, nlcorpus.genl_hdr(3), [ifx(self.ctx[ifname])],
