@@ -165,6 +165,25 @@ if [ "$#" -eq 0 ]; then
 	printf '// SPDX-License-Identifier: GPL-2.0\nint ovpn_lint(void) {  \n\treturn 0;\n}\n' > "$lint_tmp/bad.c"
 	check "checkpatch flags a broken compat file (brace, trailing space)" fails checkpatch_clean "$lint_tmp/bad.c"
 
+	# patches/upstream/: the fixes in the form upstream takes, checkpatch-clean as
+	# mails (--strict) but for the two things only their sender can settle: the
+	# Signed-off-by (theirs) and the Fixes: commit id (checked in a kernel tree)
+	# upstream_clean PATCH...: checkpatch --strict finds nothing else
+	upstream_clean() {
+		local out
+		out=$("$checkpatch_dir/scripts/checkpatch.pl" --no-tree --strict --terse \
+			--ignore MISSING_SIGN_OFF,UNKNOWN_COMMIT_ID "$@" || true)
+		out=$(grep -v 'total: 0 errors, 0 warnings, 0 checks' <<< "$out" || true)
+		[ -z "$out" ] || { echo "$out"; return 1; }
+	}
+	mapfile -t up_patches < <(cd "$TOP" && git ls-files 'patches/upstream/*.patch' | sed "s|^|$TOP/|")
+	check "checkpatch --strict: patches/upstream/ (${#up_patches[@]} mails) are clean" \
+		upstream_clean "${up_patches[@]}"
+	if [ ${#up_patches[@]} -gt 0 ]; then
+		sed 's/^+\t\treturn false;$/+        return false;  /' "${up_patches[0]}" > "$lint_tmp/bad.patch"
+		check "checkpatch flags an upstream-form patch with spaces for tabs" fails upstream_clean "$lint_tmp/bad.patch"
+	fi
+
 	# sparse on compat/*.c against Debian 6.1 (all compat objects are built
 	# there; compat/shims.c includes every shadow header)
 	# sparse_clean SRC: compat/ of SRC compiles under sparse without a warning

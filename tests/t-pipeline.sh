@@ -100,6 +100,41 @@ check "every hook in backports/ is listed by exactly one patch (Hooks:)" hooks_t
 mkdir -p "$tmp/unlisted" && echo 'ovpn_compat_not_a_hook(x);' > "$tmp/unlisted/x.c"
 check "the hook check fails on an unlisted one" eval '! hooks_traceable "$tmp/unlisted"'
 
+# upstream_form_ok COCCI [UPSTREAM_PATCH]: the fix COCCI (05xx) in the form
+# upstream takes (its "// Upstream:" file, or UPSTREAM_PATCH) applies to the
+# pristine pinned upstream with patch -p1 and gives, in each file it touches,
+# the same C code as the semantic patch alone gives there
+upstream_form_ok() {
+	local sp="$1" up="${2:-}" files f d="$tmp/upform"
+	[ -n "$up" ] || up="$TOP/$(sed -n 's|^// Upstream: *\([^ ]*\).*|\1|p' "$sp" | head -n1)"
+	[ -f "$up" ] || { echo "$(basename "$sp"): no upstream-form patch $up"; return 1; }
+	rm -rf "$d" && mkdir -p "$d/a/drivers/net" "$d/b/drivers/net" &&
+		cp -a "$pristine/src/drivers/net/ovpn" "$d/a/drivers/net/" &&
+		cp -a "$pristine/src/drivers/net/ovpn" "$d/b/drivers/net/" || return 1
+	patch -d "$d/a" -p1 --dry-run -s -f < "$up" > "$d/patch.log" 2>&1 &&
+		patch -d "$d/a" -p1 -s -f --no-backup-if-mismatch < "$up" >> "$d/patch.log" 2>&1 ||
+		{ cat "$d/patch.log"; echo "$(basename "$up") does not apply to the pinned upstream"; return 1; }
+	files=$(sed -n 's|^// Files: *||p' "$sp" | head -n1)
+	# shellcheck disable=SC2086 # word splitting of the file list is intended
+	(cd "$d/b" && spatch --very-quiet --no-show-diff --in-place --sp-file "$sp" $files) \
+		> "$d/spatch.log" 2>&1 || { cat "$d/spatch.log"; return 1; }
+	for f in $(sed -n 's|^+++ b/||p' "$up"); do
+		diff -u "$d/b/$f" "$d/a/$f" || { echo "$f: the upstream form differs from $(basename "$sp")"; return 1; }
+	done
+}
+for sp in "$TOP"/patches/05[0-9][0-9]-*.cocci; do
+	[ -f "$sp" ] || continue
+	check "$(basename "$sp"): its upstream-form patch applies to 7.3.4 and gives the same code" \
+		upstream_form_ok "$sp"
+done
+sp=$(find "$TOP/patches" -maxdepth 1 -name '05[0-9][0-9]-*.cocci' | sort | head -n1)
+if [ -n "$sp" ]; then
+	up="$TOP/$(sed -n 's|^// Upstream: *\([^ ]*\).*|\1|p' "$sp" | head -n1)"
+	sed '0,/^+\t\treturn false;$/s//+\t\treturn true;/' "$up" > "$tmp/changed.patch"
+	check "the upstream-form check fails on a patch that gives other code" \
+		eval '! upstream_form_ok "$sp" "$tmp/changed.patch"'
+fi
+
 t0=$(now)
 check_matrix 7.3.4 "$TOP/backports" 7.3.4
 diag "benchmark: build matrix (4 kernels) $(secs "$t0" "$(now)") s"

@@ -17,7 +17,10 @@ Runs the unit tests of each semantic patch (default: all in patches/series):
   - its detect rules (spatch -D detect, devel/cocci-detect.sh) find the
     construct in the input and nothing in the result;
   - its header has the fields SPDX, Undoes, Needed on, Why not a header, Hooks,
-    Files, in this order;
+    Files, in this order; a fix of an upstream bug (05xx, the "fixes" section
+    of patches/series) has SPDX, Fixes, Needed on, Upstream, Files instead, its
+    Upstream: file (the same fix in the form upstream takes) exists and it uses
+    no compat hook;
   - every hook on its Hooks: line is named ovpn_compat_* (functions and
     expressions) or OVPN_COMPAT_* (OVPN_COMPAT_DEFINE_* for what is placed at
     file scope, OVPN_COMPAT_<X> for initializer macros), is defined in the file
@@ -63,13 +66,24 @@ detects_nothing() {
 }
 
 fields=("SPDX-License-Identifier" "Undoes" "Needed on" "Why not a header" "Hooks" "Files")
+fix_fields=("SPDX-License-Identifier" "Fixes" "Needed on" "Upstream" "Files")
+
+# is_fix PATCH: a fix of an upstream bug (05xx), not a compat patch
+is_fix() {
+	case "$(basename "$1")" in 05[0-9][0-9]-*) return 0 ;; esac
+	return 1
+}
 
 # header_ok PATCH: the header (the comment lines before the first empty "//" or
-# rule) has these fields, each once, in this order
+# rule) has these fields (fix_fields for a fix), each once, in this order
 header_ok() {
 	local sp="$1" got want
 	got=$(sed -n '/^\/\/$/q; /^@/q; s|^// \([A-Za-z][A-Za-z -]*\): .*|\1|p' "$sp")
-	want=$(printf '%s\n' "${fields[@]}")
+	if is_fix "$sp"; then
+		want=$(printf '%s\n' "${fix_fields[@]}")
+	else
+		want=$(printf '%s\n' "${fields[@]}")
+	fi
 	[ "$got" = "$want" ] || { printf 'header fields:\n%s\nwanted:\n%s\n' "$got" "$want"; false; }
 }
 
@@ -107,9 +121,33 @@ hooks_ok() {
 	return "$rc"
 }
 
+# upstream_ok PATCH: the file on its "// Upstream:" line exists
+upstream_ok() {
+	local f
+	f=$(sed -n 's|^// Upstream: *\([^ ]*\).*|\1|p' "$1" | head -n1)
+	[ -n "$f" ] || { echo "no Upstream: file named"; return 1; }
+	[ -f "$TOP/$f" ] || { echo "$f: no such file"; return 1; }
+}
+
+# no_hooks RES...: no compat hook (ovpn_compat_*, OVPN_*) in a .res that its
+# input did not have: a fix stands on its own
+no_hooks() {
+	local used rc=0
+	for used in $(cat "$@" | grep -oE '\b(ovpn_compat_[a-z0-9_]+|OVPN_[A-Z0-9_]+)' | sort -u); do
+		grep -qw "$used" "${@/%.res/.c}" 2>/dev/null && continue
+		echo "$used: a compat hook in the result of a fix"; rc=1
+	done
+	return "$rc"
+}
+
 for name in "${names[@]}"; do
 	sp="$TOP/patches/$name.cocci"
-	check "$name: header fields (${fields[*]})" header_ok "$sp"
+	if is_fix "$sp"; then
+		check "$name: header fields (${fix_fields[*]})" header_ok "$sp"
+		check "$name: its upstream-form patch exists" upstream_ok "$sp"
+	else
+		check "$name: header fields (${fields[*]})" header_ok "$sp"
+	fi
 	cases=()
 	[ -f "$here/$name.c" ] && cases+=("$here/$name.c")
 	for c in "$here/$name".*.c; do [ -f "$c" ] && cases+=("$c"); done
@@ -125,7 +163,11 @@ for name in "${names[@]}"; do
 		check "$t: detect rules find the construct in $t.c" detects "$sp" "$c"
 		check "$t: detect rules find nothing in $t.res" detects_nothing "$sp" "$res"
 	done
-	check "$name: hooks listed, defined in their compat header, used" hooks_ok "$sp" "${results[@]}"
+	if is_fix "$sp"; then
+		check "$name: uses no compat hook" no_hooks "${results[@]}"
+	else
+		check "$name: hooks listed, defined in their compat header, used" hooks_ok "$sp" "${results[@]}"
+	fi
 done
 
 # Each kind of check can fail (inputs broken on purpose, here).
@@ -146,6 +188,12 @@ check "detect check fails on $n1's unpatched input taken as its result" \
 printf 'int f(void)\n{\n\treturn 0;\n}\n' > "$tmp/none.c"
 check "detect check fails on an input without the construct" \
 	eval '! detects "$TOP/patches/$n1.cocci" "$tmp/none.c"'
+printf 'int x = ovpn_compat_f(1);\n' > "$tmp/hook.res" && echo 'int x = 1;' > "$tmp/hook.c"
+check "fix check fails on a result that uses a compat hook" \
+	eval '! no_hooks "$tmp/hook.res"'
+printf '// Upstream: patches/upstream/no-such.patch\n' > "$tmp/noup.cocci"
+check "fix check fails on an Upstream: file that does not exist" \
+	eval '! upstream_ok "$tmp/noup.cocci"'
 cp "$here/$n1.res" "$tmp/wrong.res" && echo '/* not what the patch makes */' >> "$tmp/wrong.res"
 check "transform check fails against a wrong .res" \
 	eval '! transforms "$TOP/patches/$n1.cocci" "$here/$n1.c" "$tmp/wrong.res"'

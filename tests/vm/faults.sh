@@ -13,8 +13,9 @@ usage() {
 	cat <<'USAGE'
 Usage: faults.sh --results DIR [--test faults|faults-full] [--only NAME,...]
 
-faults (make check): key-swap, tcp-close, iface-del, netns-del once each
-with 1 s of traffic; faults-full: all six below, 5 times with 10 s
+faults (make check): key-swap, tcp-close, iface-del, netns-del,
+wrong-sockets once each with 1 s of traffic; faults-full: all seven below,
+5 times with 10 s
 (VMTEST_FAULT_ITERS, VMTEST_FAULT_SECONDS, VMTEST_FAULTS_ONLY override). One
 result row each (the work is ovpnctl.py fault NAME...):
   fault-key-swap    P2P tunnel, ping floods both ways; both ends swap their key
@@ -35,9 +36,12 @@ result row each (the work is ovpnctl.py fault NAME...):
                     the socket's owner lives on
   fault-netns-kill  a namespace with P2P and MP (50 peers) interfaces, their
                     sockets and owners, under traffic: killed and deleted
-  fault-wrong-sockets  (only when named: --only or VMTEST_FAULTS_ONLY) peer-new
-                    with sockets whose protocol number says UDP or TCP but that
-                    are raw, netlink or packet sockets: each must be refused
+  fault-wrong-sockets  peer-new with sockets whose protocol number says UDP or TCP but that
+                    are raw, netlink or packet sockets: ours must refuse each
+                    with ENOTSOCK (patches/0501); the in-tree module
+                    (VM_EXPECT_MODULE=native) must accept exactly the kinds
+                    upstream is known to take (raw4-udp, raw6-udp,
+                    raw4-tcp-connected) and refuse the rest, said in the note
   fault-unload      afterwards ovpn must unload (rmmod bounded to 60 s) with no
                     ovpn netdev left and no "unregister_netdevice: waiting"
 Each also fails on a kernel splat that appears while it runs (and on an
