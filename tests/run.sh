@@ -118,7 +118,8 @@ for s in "${suites[@]}"; do
 done
 if [ ${#beside[@]} -gt 0 ]; then
 	# what the guests build from must exist before anything else runs
-	make -s -C "$here/.." "$here/../backports/PROVENANCE" > /dev/null
+	top=$(cd "$here/.." && pwd)
+	make -s -C "$top" "$top/backports/PROVENANCE" > /dev/null
 	(for s in "${beside[@]}"; do run_suite "$s" "$(suite_cmd "$s")" "$tmp/$s.log"; done) &
 	beside_pid=$!
 fi
