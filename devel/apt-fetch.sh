@@ -60,6 +60,7 @@ key="/usr/share/keyrings/debian-archive-keyring.gpg"
 read -r mirror security < <("$(dirname "$0")/apt-mirror.sh") || exit 1
 lists="$cache/lists"
 src="$cache/sources.list"
+mkdir -p "$cache"
 if [ "$foreign" = 1 ]; then
 	lists="$cache/lists-cross"
 	src="$cache/sources-cross.list"
