@@ -56,10 +56,10 @@ Which ovpn.ko the guest loads (it is put into the image's updates/ + depmod):
 --iterations N  life-cycle iterations (default 50; $ITERS_FAST with --tests fast)
 --smp N         guest vCPUs (default 2)
 --cpu MODEL     qemu CPU model (default max)
---tcg-threads T single (default): the vCPUs take turns on one host thread (no
-                cross-vCPU races of the emulator when the kernel patches its
-                own text, one host core left to the other suites); multi:
-                one host thread per vCPU (qemu's -accel tcg,thread=)
+--tcg-threads T multi: one host thread per vCPU (default; debian-7.3: single);
+                single: the vCPUs take turns on one host thread (no
+                cross-vCPU race of the emulator when the kernel patches its
+                own text; less host CPU, but one host core at most)
 --kernel-args A more guest kernel command line, e.g. "panic_on_warn=1 slub_debug=FZPU"
                 (tests/vm/README.md lists what each Debian kernel offers)
 --make VAR=VAL  a make variable for the module build of --tree (repeatable; passed
@@ -87,7 +87,7 @@ log() { echo "vmtest: $*" >&2; }
 # The run's settings (globals, read by the functions of this file and of
 # run-kernel.sh, image.sh, verdict.sh, report.sh).
 kernels="" report="" expect_tests="" tsv="" modsel="" modpath="" tree="$top/backports"
-tests=fast results="" timeout_s="" iters="" smp=2 cpu=max tcg_threads=single kargs="" makevars=()
+tests=fast results="" timeout_s="" iters="" smp=2 cpu=max tcg_threads="" kargs="" makevars=()
 tools="" rootimg=""
 
 parse_args() {
