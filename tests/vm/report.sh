@@ -45,11 +45,10 @@ column_rows() {
 # table_columns: the table columns of the tests of this run, in manifest order
 table_columns() {
 	local k t
-	for k in $kernels; do
-		for t in ${ktests[$k]}; do vm_field "$t" column; done
-	done | awk '!seen[$0]++' > "$results/.columns"
-	vm_manifest | cut -f4 | awk '!seen[$0]++' | grep -Fxf "$results/.columns" || true
-	rm -f "$results/.columns"
+	vm_manifest | cut -f4 | awk '!seen[$0]++' | grep -Fxf <(
+		for k in $kernels; do
+			for t in ${ktests[$k]}; do vm_field "$t" column; done
+		done) || true
 }
 
 # module_kind KERNEL: ours, native or ? (which ovpn the guest loaded)
