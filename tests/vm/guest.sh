@@ -78,8 +78,9 @@ measure_costs() {
 
 # sleeps_total: the seconds the tests asked sleep for (count_sleeps)
 sleeps_total() {
+	[ -f /run/vmtest-sleeps ] || { echo "0 0"; return; }
 	awk '{for (i = 1; i <= NF; i++) {v = $i; m = 1; if (v ~ /m$/) m = 60; sub(/[smhd]$/, "", v);
-		if (v ~ /^[0-9.]+$/) {s += v * m; n++}}} END {printf "%.0f %d\n", s, n}' /run/vmtest-sleeps 2>/dev/null
+		if (v ~ /^[0-9.]+$/) {s += v * m; n++}}} END {printf "%.0f %d\n", s, n}' /run/vmtest-sleeps
 }
 
 # check_module: the ovpn that modprobe loads is the one this run asked for.
@@ -186,6 +187,7 @@ if [ "$$" != 1 ]; then
 	exit 2
 fi
 # Any unexpected error: say where, and power off (without the end sentinel).
+set -E # (the ERR trap in functions too)
 trap 'echo "vmtest: guest runner failed at line $LINENO"' ERR
 trap poweroff_now EXIT
 setup
