@@ -153,7 +153,7 @@ run_test() {
 }
 
 main() {
-	local t test rc=0
+	local t test rc=0 slept calls
 	vm_log "guest up after $(vm_now) s: $(uname -r), tests: $VM_TESTS"
 	: > "$VM_RESULTS/summary.tsv"
 	# A writable copy of the selftests (they cd there and create files).
@@ -172,9 +172,9 @@ main() {
 		vm_log "$test finished after $(($(vm_now) - t)) s"
 		cost "test:$test" $(($(vm_now) - t))
 	done
-	read -r t test < <(sleeps_total)
-	cost sleep_s "${t:-0}"
-	cost sleeps "${test:-0}"
+	read -r slept calls < <(sleeps_total)
+	cost sleep_s "${slept:-0}"
+	cost sleeps "${calls:-0}"
 	dmesg > "$VM_RESULTS/dmesg.txt" 2>&1 || true
 	vm_log "guest done after $(vm_now) s"
 	# The result channel the host trusts (the console is only the second one).
