@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The qemu harness without a guest: tests/vm/tests.tsv (the one list of the
 # guest tests) is well-formed, every test's script is there, the rows of a
-# set are unique, and tests/vm/README.md lists what tests.tsv says.
+# set are unique, tests/vm/README.md lists what tests.tsv says, and
+# tests/run.sh's exit status agrees with its count when a suite runs beside.
 set -euo pipefail
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -14,8 +15,9 @@ Checks tests/vm/tests.tsv: seven tab-separated fields a line, unique names,
 sets of fast/full/-, budgets that evaluate to seconds, placeholders guest.sh
 knows, a script under tests/vm for each test (answering --help) or an
 upstream selftest name, unique result rows within the fast and the full set,
-and that tests/vm/README.md carries `tests/vm/manifest.sh --readme` between
-its markers.
+that tests/vm/README.md carries `tests/vm/manifest.sh --readme` between
+its markers, and that tests/run.sh exits 0 exactly when it counts no failure
+(two stub suites, one run beside the other as the guests are).
   --can-fail   the same checks on a broken copy (a row whose script is
                missing, a README without that row): must fail
 USAGE
@@ -71,6 +73,24 @@ rows_unique() {
 	for t in $(vm_tests "$1"); do vm_rows "$t"; done | sort | uniq -d | grep . && return 1
 	return 0
 }
+# run_exit VM_RESULT: a copy of tests/run.sh with two stub suites, "one"
+# (passes) and "vm" (VM_RESULT: ok or not ok; run beside the other) exits 0
+# with "2 passed, 0 failed", or 1 with "1 passed, 1 failed"
+run_exit() {
+	local d rc=0 out want=0 count="2 passed, 0 failed"
+	d=$(mktemp -d)
+	mkdir "$d/tests"
+	cp "$TOP/tests/run.sh" "$d/tests/"
+	printf '%%:\n\t@:\n' > "$d/Makefile"
+	printf '#!/bin/sh\necho "ok 1 - one"; echo 1..1\n' > "$d/tests/t-one.sh"
+	printf '#!/bin/sh\necho "%s 1 - vm"; echo 1..1\n' "$1" > "$d/tests/t-vm.sh"
+	chmod +x "$d/tests/"*.sh
+	out=$("$d/tests/run.sh" one vm 2>&1) || rc=$?
+	rm -rf "$d"
+	[ "$1" = ok ] || { want=1 count="1 passed, 1 failed"; }
+	[ "$rc" -eq "$want" ] && [ "$(echo "$out" | tail -n1)" = "$count" ] ||
+		{ echo "run.sh exited $rc after: $(echo "$out" | tail -n1)"; return 1; }
+}
 readme_list() {
 	local got
 	got=$(sed -n '/^<!-- BEGIN tests.tsv/,/^<!-- END tests.tsv/p' "$readme" | sed '1d;$d')
@@ -87,5 +107,7 @@ for t in $(vm_tests); do
 done
 check "tests.tsv: no result row is written by two tests of the fast set" rows_unique fast
 check "tests.tsv: no result row is written by two tests of the full set" rows_unique full
+check "run.sh: exit 0 and 2 passed when both suites pass, one beside the other" run_exit ok
+check "run.sh: exit 1 and 1 failed when the suite beside fails" run_exit "not ok"
 check "tests/vm/README.md lists the tests of tests.tsv (manifest.sh --readme)" readme_list
 tap_done
