@@ -11,7 +11,8 @@ usage() {
 Usage: tests/t-vm.sh [--report DIR]
 
 Runs tests/vm/vmtest.sh on the kernels VMTEST_KERNELS (default: all) with the
-tests VMTESTS (fast (default), full, none (skip the suite) or a list), then
+tests VMTESTS (fast (default), full, none (skip the suite) or a list),
+VMTEST_JOBS guests at a time (default 2: the host suites run beside), then
 maps its verdict to TAP: one point per row that the tests requested must
 write (tests/vm/tests.tsv), per kernel: a row missing or written twice, a
 guest status file missing or saying rc!=0, a kernel splat: each is a "not ok"
@@ -34,22 +35,40 @@ case "${1:-}" in
 esac
 tests="${VMTESTS:-fast}"
 kernels="${VMTEST_KERNELS:-all}"
+jobs="${VMTEST_JOBS:-2}"
 if [ -z "$report" ] && [ "$tests" = none ]; then
 	echo "1..0 # skip VMTESTS=none"
 	exit 0
 fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+results_dir="$TOP/build/vmtest/ci"
 
-rc=0
+# The v4-mapped udp_encap shim forced on: debian-6.1 again, a build of its
+# own, in a run beside the matrix (the guest slots keep the machine to
+# VMTEST_SLOTS guests, the kernel lock keeps it apart from the matrix's 6.1)
+shim="$results_dir-shim"
+case " ${kernels//,/ } " in
+*" all "*|*" debian-6.1 "*) want_shim=yes ;;
+*) want_shim=no ;;
+esac
+run_shim() {
+	"$TOP/tests/vm/vmtest.sh" --kernel debian-6.1 --tests v4mapped --make OVPN_FORCE_V4MAPPED_SHIM=1 \
+		--results "$shim" >"$TOP/build/vmtest/ci-shim.log" 2>&1
+}
+
+rc=0 src=0
 if [ -n "$report" ]; then
-	results="$report"
+	results="$report" shim="$report-shim"
 else
-	results="$TOP/build/vmtest/ci"
-	rm -rf "$results"
-	mkdir -p "$results"
-	"$TOP/tests/vm/vmtest.sh" --kernel "$kernels" --tests "$tests" --results "$results" \
+	results="$results_dir"
+	rm -rf "$results" "$shim"
+	mkdir -p "$results" "$shim"
+	spid=""
+	[ "$want_shim" = no ] || { run_shim & spid=$!; }
+	"$TOP/tests/vm/vmtest.sh" --kernel "$kernels" --tests "$tests" --jobs "$jobs" --results "$results" \
 		>"$TOP/build/vmtest/ci.log" 2>&1 || rc=$?
+	[ -z "$spid" ] || wait "$spid" || src=$?
 	# The table and the per-test details, as vmtest.sh printed them.
 	sed -n '/^== results/,$p' "$TOP/build/vmtest/ci.log" | sed 's/^/# /'
 fi
@@ -86,18 +105,7 @@ elif [ "$rc" -ne 0 ]; then
 	tap_failed || tap 1 "vmtest.sh exited $rc (see build/vmtest/ci.log)"
 fi
 
-# The v4-mapped udp_encap shim forced on: debian-6.1 again, a build of its own.
-shim="$results-shim"
-case " ${kernels//,/ } " in
-*" all "*|*" debian-6.1 "*) want_shim=yes ;;
-*) want_shim=no ;;
-esac
 if [ -z "$report" ] && [ "$want_shim" = yes ]; then
-	rm -rf "$shim"
-	mkdir -p "$shim"
-	src=0
-	"$TOP/tests/vm/vmtest.sh" --kernel debian-6.1 --tests v4mapped --make OVPN_FORCE_V4MAPPED_SHIM=1 \
-		--results "$shim" >"$TOP/build/vmtest/ci-shim.log" 2>&1 || src=$?
 	sed -n '/^== results/,$p' "$TOP/build/vmtest/ci-shim.log" | sed 's/^/# /'
 	report "$shim" debian-6.1 v4mapped ", OVPN_FORCE_V4MAPPED_SHIM=1"
 	[ "$src" -eq 0 ] || tap_failed ||

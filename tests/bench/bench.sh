@@ -9,6 +9,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 # shellcheck source=devel/kernels.sh
 . "$top/devel/kernels.sh"
+# shellcheck source=tests/vm/slots.sh
+. "$top/tests/vm/slots.sh"
+cache="${XDG_CACHE_HOME:-$HOME/.cache}/ovpn-backports"
 
 usage() {
 	cat <<'USAGE'
@@ -153,10 +156,9 @@ for k in $kernels; do
 	step_time "module-build:$k" $(($(date +%s) - t0))
 done
 
-log "waiting for the qemu lock (other guests of this machine run first)"
+log "waiting for every guest slot of the machine (its other guests run first)"
 t0=$(date +%s)
-exec 9>"${XDG_CACHE_HOME:-$HOME/.cache}/ovpn-backports/.vmtest.lock"
-flock 9
+hold_all_slots
 step_time lock-wait $(($(date +%s) - t0))
 overall=0
 for k in $kernels; do
@@ -196,7 +198,7 @@ for k in $kernels; do
 	step_time "guest:$k" $(($(date +%s) - t0))
 	[ "$rc" = 0 ] || { overall=1; log "$k: vmtest.sh exited $rc (see $results/vmtest-$k.log)"; }
 done
-exec 9>&-
+release_slots
 echo "uptime-end: $(uptime)" >> "$results/host.txt"
 kill "$sampler" 2>/dev/null || true
 step_time total $(($(date +%s) - t_run))

@@ -99,14 +99,17 @@ run_kernel() {
 	step "$res" fetch-image "$tb"
 	pick_module "$alias" "$res" "$moddir" || { verdict "$alias" "$tests" || true; return 1; }
 	tb=$(date +%s)
+	kernel_lock "$alias"
 	prepare_boot "$img" "$KABI"
 	install_module "$img" "$KABI" "$ko"
 	step "$res" prepare-boot "$tb"
 	write_guest_env "$res" "$moddir"
 	tmo=$(guest_timeout)
 	log "$alias: booting $KABI (module: $sel${ko:+ $ko}), tests: $tests, timeout ${tmo}s"
+	guest_slot
 	tb=$(date +%s)
 	boot_guest "$res" "$tmo" "$alias" || rc=$?
+	exec 7>&- 6>&-
 	step "$res" guest "$tb"
 	printf 'rc=%s\ntimeout=%s\nseconds=%s\n' "$rc" "$tmo" "$(($(date +%s) - tb))" > "$res/qemu.txt"
 	log "$alias: guest took $(($(date +%s) - tb)) s (qemu rc=$rc)"
@@ -134,4 +137,43 @@ prepare_run() {
 		*" debian-7.3 "*) kernels="debian-7.3 $(echo " $kernels " | sed 's/ debian-7\.3 / /g')" ;;
 		esac ;;
 	esac
+}
+
+# take_kernel QUEUE: the first kernel of the file QUEUE, taken off it; fails
+# when it is empty
+take_kernel() {
+	local k
+	exec 5>"$1.lock"
+	flock 5
+	k=$(head -n1 "$1")
+	[ -n "$k" ] && sed -i 1d "$1" && echo "$k"
+	exec 5>&-
+	[ -n "$k" ]
+}
+
+# run_lane QUEUE: run_kernel for each kernel taken off QUEUE; the failed ones
+# to QUEUE.failed
+run_lane() {
+	local k
+	while k=$(take_kernel "$1"); do
+		(run_kernel "$k") || echo "$k $?" >> "$1.failed"
+	done
+}
+
+# run_kernels: every kernel of the run, $jobs guests at a time (one at a time
+# when a test diffs with the answers of this run's debian-7.3 guest: that
+# one first, then the others); 1 if a kernel failed, 2 if one stopped (die)
+run_kernels() {
+	local q="$results/.queue" i n="$jobs" pids=() p
+	case " $tests " in
+	*" nldiff-full "*|*" nldiff-random "*) [[ " $kernels " != *" debian-7.3 "* ]] || n=1 ;;
+	esac
+	printf '%s\n' $kernels > "$q"
+	: > "$q.failed"
+	for ((i = 0; i < n; i++)); do run_lane "$q" & pids+=($!); done
+	for p in "${pids[@]}"; do wait "$p"; done
+	rm -f "$q" "$q.lock"
+	if grep -q ' 2$' "$q.failed"; then rm -f "$q.failed"; return 2; fi
+	[ ! -s "$q.failed" ] || { rm -f "$q.failed"; return 1; }
+	rm -f "$q.failed"
 }

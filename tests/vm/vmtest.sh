@@ -15,6 +15,8 @@ top=$(cd "$here/../.." && pwd)
 . "$here/verdict.sh"
 # shellcheck source=tests/vm/report.sh
 . "$here/report.sh"
+# shellcheck source=tests/vm/slots.sh
+. "$here/slots.sh"
 # shellcheck source=tests/vm/run-kernel.sh
 . "$here/run-kernel.sh"
 
@@ -26,7 +28,7 @@ usage() {
 Usage: vmtest.sh --kernel K[,K...] [--module PATH/ovpn.ko | --native | --tree DIR]
                  [--tests LIST|fast|full] [--results DIR] [--timeout SECONDS]
                  [--iterations N] [--smp N] [--cpu MODEL] [--tcg-threads single|multi]
-                 [--kernel-args ARGS] [--make VAR=VALUE]
+                 [--kernel-args ARGS] [--make VAR=VALUE] [--jobs N]
        vmtest.sh --report DIR [--kernel K,...] [--expect LIST] [--tsv]
 
 Boots each kernel K (one of: $KERNELS_ALL; or "all") in
@@ -60,6 +62,10 @@ Which ovpn.ko the guest loads (it is put into the image's updates/ + depmod):
                 single: the vCPUs take turns on one host thread (no
                 cross-vCPU race of the emulator when the kernel patches its
                 own text; less host CPU, but one host core at most)
+--jobs N        N guests at a time, each kernel's own (default 1; a guest
+                takes the next kernel of the list when it is done; nldiff-full
+                and nldiff-random with debian-7.3 run one at a time: 7.3's
+                answers come first). make bench's guests run alone.
 --kernel-args A more guest kernel command line, e.g. "panic_on_warn=1 slub_debug=FZPU"
                 (tests/vm/README.md lists what each Debian kernel offers)
 --make VAR=VAL  a make variable for the module build of --tree (repeatable; passed
@@ -87,7 +93,7 @@ log() { echo "vmtest: $*" >&2; }
 # The run's settings (globals, read by the functions of this file and of
 # run-kernel.sh, image.sh, verdict.sh, report.sh).
 kernels="" report="" expect_tests="" tsv="" modsel="" modpath="" tree="$top/backports"
-tests=fast results="" timeout_s="" iters="" smp=2 cpu=max tcg_threads="" kargs="" makevars=()
+tests=fast results="" timeout_s="" iters="" jobs=1 smp=2 cpu=max tcg_threads="" kargs="" makevars=()
 tools="" rootimg=""
 
 parse_args() {
@@ -103,6 +109,7 @@ parse_args() {
 		--timeout) timeout_s="$2"; shift 2 ;;
 		--iterations) iters="$2"; shift 2 ;;
 		--smp) smp="$2"; shift 2 ;;
+		--jobs) jobs="$2"; shift 2 ;;
 		--cpu) cpu="$2"; shift 2 ;;
 		--tcg-threads) tcg_threads="$2"; shift 2 ;;
 		--kernel-args) kargs="$kargs $2"; shift 2 ;;
@@ -152,7 +159,7 @@ check_host() {
 }
 
 main() {
-	local k overall=0
+	local overall=0
 	parse_args "$@"
 	if [ -n "$report" ]; then
 		[ -d "$report" ] || die "no results directory $report"
@@ -172,14 +179,10 @@ main() {
 	results="${results:-$top/build/vmtest/$(date +%Y%m%d-%H%M%S)}"
 	mkdir -p "$results" "$cache"
 	results=$(cd "$results" && pwd)
+	[[ "$jobs" =~ ^[1-9][0-9]*$ ]] || die "--jobs takes a number of guests (1 or more)"
 	prepare_run
-	for k in $kernels; do
-		# only one qemu guest at a time on this machine (and one user of an image dir);
-		# VMTEST_LOCK_HELD=1: the caller holds the lock across several runs (make bench)
-		if [ "${VMTEST_LOCK_HELD:-}" != 1 ]; then exec 8>"$cache/.vmtest.lock"; flock 8; fi
-		run_kernel "$k" || overall=1
-		[ "${VMTEST_LOCK_HELD:-}" = 1 ] || exec 8>&-
-	done
+	run_kernels || overall=$?
+	[ "$overall" -ne 2 ] || exit 2
 	summarize || overall=1
 	return "$overall"
 }
