@@ -12,7 +12,8 @@ Usage: tests/t-vm.sh [--report DIR]
 
 Runs tests/vm/vmtest.sh on the kernels VMTEST_KERNELS (default: all) with the
 tests VMTESTS (fast (default), full, none (skip the suite) or a list),
-VMTEST_JOBS guests at a time (default 2: the host suites run beside), then
+VMTEST_JOBS guests at a time (default 2: the host suites run beside), with
+qemu's VMTEST_TCG_THREADS (vmtest.sh --tcg-threads; default single), then
 maps its verdict to TAP: one point per row that the tests requested must
 write (tests/vm/tests.tsv), per kernel: a row missing or written twice, a
 guest status file missing or saying rc!=0, a kernel splat: each is a "not ok"
@@ -36,6 +37,9 @@ esac
 tests="${VMTESTS:-fast}"
 kernels="${VMTEST_KERNELS:-all}"
 jobs="${VMTEST_JOBS:-2}"
+# two guests beside the host suites keep every core busy: one host thread per
+# guest does the same work with less host CPU than one per vCPU
+threads="${VMTEST_TCG_THREADS:-single}"
 if [ -z "$report" ] && [ "$tests" = none ]; then
 	echo "1..0 # skip VMTESTS=none"
 	exit 0
@@ -54,7 +58,7 @@ case " ${kernels//,/ } " in
 esac
 run_shim() {
 	"$TOP/tests/vm/vmtest.sh" --kernel debian-6.1 --tests v4mapped --make OVPN_FORCE_V4MAPPED_SHIM=1 \
-		--results "$shim" >"$TOP/build/vmtest/ci-shim.log" 2>&1
+		--tcg-threads "$threads" --results "$shim" >"$TOP/build/vmtest/ci-shim.log" 2>&1
 }
 
 rc=0 src=0
@@ -66,7 +70,8 @@ else
 	mkdir -p "$results" "$shim"
 	spid=""
 	[ "$want_shim" = no ] || { run_shim & spid=$!; }
-	"$TOP/tests/vm/vmtest.sh" --kernel "$kernels" --tests "$tests" --jobs "$jobs" --results "$results" \
+	"$TOP/tests/vm/vmtest.sh" --kernel "$kernels" --tests "$tests" --jobs "$jobs" \
+		--tcg-threads "$threads" --results "$results" \
 		>"$TOP/build/vmtest/ci.log" 2>&1 || rc=$?
 	[ -z "$spid" ] || wait "$spid" || src=$?
 	# The table and the per-test details, as vmtest.sh printed them.

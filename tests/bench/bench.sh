@@ -44,7 +44,8 @@ per kernel, a DKMS build of the release tarball (tests/bench/pipeline-cost.sh).
                   backports/ (its vermagic must match K)
 Output in DIR: results.json (every repetition + medians, min-max, ratios,
 pipeline seconds, host load), table.txt, bench.png, per-kernel guest logs.
-The guests take the machine-wide qemu lock of tests/vm (a run may wait).
+The guests hold every guest slot of tests/vm (tests/vm/slots.sh): no other
+guest runs beside them (a run may wait for those running).
 USAGE
 }
 
@@ -98,7 +99,7 @@ mkdir -p "$results"
 results=$(cd "$results" && pwd)
 t_run=$(date +%s)
 
-# host context: the guests are serialized by the qemu lock, host builds are not
+# host context: the guests run alone (every guest slot held), host builds do not
 {
 	echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 	echo "mode: $mode"
@@ -133,7 +134,7 @@ if [ "$pipeline" != none ]; then
 fi
 
 # Our modules first: the guests then run back to back under one hold of the
-# machine-wide qemu lock (no other guest between the kernels' runs).
+# machine's guest slots (no other guest between the kernels' runs).
 declare -A ko_of=()
 for k in $kernels; do
 	t0=$(date +%s)
