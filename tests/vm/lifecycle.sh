@@ -37,8 +37,9 @@ while [ $# -gt 0 ]; do
 done
 if [ -z "$out" ] || [ -z "$cli" ]; then usage >&2; exit 2; fi
 vm_results_dir "$out"
-log="$out/lifecycle.log"
-: > "$log"
+# the log is written in the guest's tmpfs and copied to DIR at the exit: an
+# append through the 9p results share costs a round trip to the host each
+log=$(mktemp)
 A=ovpn_lc_a
 B=ovpn_lc_b
 key="$(dirname "$cli")/data64.key"
@@ -55,6 +56,7 @@ cleanup() {
 	vm_kill_ovpn_cli
 	ip netns del "$A" 2>/dev/null || true
 	ip netns del "$B" 2>/dev/null || true
+	cp "$log" "$out/lifecycle.log" && rm -f "$log"
 }
 trap cleanup EXIT
 
