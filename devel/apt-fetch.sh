@@ -61,6 +61,10 @@ read -r mirror security < <("$(dirname "$0")/apt-mirror.sh") || exit 1
 lists="$cache/lists"
 src="$cache/sources.list"
 mkdir -p "$cache"
+# One apt-fetch.sh at a time on this cache (held to the exit): the sources
+# list, the index update and the downloads share its files.
+exec 9>"$cache/.lock"
+flock 9
 if [ "$foreign" = 1 ]; then
 	lists="$cache/lists-cross"
 	src="$cache/sources-cross.list"
@@ -98,17 +102,11 @@ aptopts=(
 
 stamp="$lists/.stamp"
 if [ "$force" = 1 ] || [ ! -e "$stamp" ] || [ -n "$(find "$stamp" -mmin +1440)" ]; then
-	# Lock out concurrent updates of the same private lists.
-	exec 9>"$cache/.lock"
-	flock 9
-	if [ "$force" = 1 ] || [ ! -e "$stamp" ] || [ -n "$(find "$stamp" -mmin +1440)" ]; then
-		apt-get "${aptopts[@]}" -qq update >&2 || {
-			echo "apt-fetch.sh: apt-get update failed (is Debian's mirror reachable?)" >&2
-			exit 1
-		}
-		touch "$stamp"
-	fi
-	exec 9>&-
+	apt-get "${aptopts[@]}" -qq update >&2 || {
+		echo "apt-fetch.sh: apt-get update failed (is Debian's mirror reachable?)" >&2
+		exit 1
+	}
+	touch "$stamp"
 fi
 
 # pkg_version PKG|PKG=VER|PKG/SUITE: the version to fetch (exits if there is none)

@@ -13,7 +13,10 @@ step() { echo "$2 $(($(date +%s) - $3))" >> "$1/steps.txt"; }
 build_module() {
 	local alias="$1" res="$2" tb kdir builder="$top/scripts/build.sh"
 	tb=$(date +%s)
-	kdir=$("$top/devel/fetch-kernel.sh" "$alias")
+	if ! kdir=$("$top/devel/fetch-kernel.sh" "$alias"); then
+		host_row "$res" module-build fail "$(($(date +%s) - tb))" "devel/fetch-kernel.sh $alias failed"
+		return 1
+	fi
 	# The checkout the tree belongs to builds it (its Kbuild and compat/ match the tree).
 	[ ! -x "$(dirname "$tree")/scripts/build.sh" ] || builder="$(dirname "$tree")/scripts/build.sh"
 	echo "building with ${makevars[*]} $builder --tree $tree" > "$res/build.txt"
@@ -94,7 +97,8 @@ run_kernel() {
 	# What was asked: the verdict expects exactly the rows of these tests.
 	echo "VM_TESTS='$tests'" > "$res/request.env"
 	tb=$(date +%s)
-	img=$(readlink -f "$("$top/devel/fetch-kernel.sh" --image "$alias")")
+	img=$("$top/devel/fetch-kernel.sh" --image "$alias") || die "$alias: devel/fetch-kernel.sh --image failed"
+	img=$(readlink -f "$img")
 	moddir=$(readlink -f "$img/lib/modules/$KABI")
 	step "$res" fetch-image "$tb"
 	pick_module "$alias" "$res" "$moddir" || { verdict "$alias" "$tests" || true; return 1; }
