@@ -65,7 +65,8 @@ cost() { echo "$*" >> "$VM_RESULTS/costs.txt"; }
 
 # measure_costs: what the emulated machine charges for starting programs
 # (the tests start thousands): milliseconds per exec of a dynamic
-# executable, per python3 start, per append to a file of the 9p results share
+# executable, per python3 start, per append to a file of the 9p results share,
+# per `ip netns exec` (a mount namespace and a sysfs each) and `ip -n`
 measure_costs() {
 	local t0 i
 	t0=$(date +%s%N)
@@ -78,6 +79,14 @@ measure_costs() {
 	for i in 1 2 3 4 5 6 7 8 9 10; do echo "$i" >> "$VM_RESULTS/.append"; done
 	cost append_ms $((($(date +%s%N) - t0) / 10000000))
 	rm -f "$VM_RESULTS/.append"
+	ip netns add vmtest_cost
+	t0=$(date +%s%N)
+	for i in 1 2 3 4 5 6 7 8 9 10; do ip netns exec vmtest_cost /bin/true; done
+	cost netns_exec_ms $((($(date +%s%N) - t0) / 10000000))
+	t0=$(date +%s%N)
+	for i in 1 2 3 4 5 6 7 8 9 10; do ip -n vmtest_cost link show lo > /dev/null; done
+	cost ip_n_ms $((($(date +%s%N) - t0) / 10000000))
+	ip netns del vmtest_cost
 }
 
 # ynl_once: ynl checks the ovpn spec against its schema at every start (the

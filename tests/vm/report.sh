@@ -96,9 +96,9 @@ print_costs() {
 		awk -v k="$k" -v total="$(awk '$1 == "guest" {print $2}' "$results/$k/steps.txt" 2>/dev/null)" '
 			$1 ~ /^test:/ {t = t sprintf(" %s %s", substr($1, 6), $2); next}
 			{v[$1] = $2}
-			END {printf "%-12s guest %ss: boot %ss,%s; fixed sleeps %ss (%d calls); exec %s ms, python3 start %s ms, ynl start %s ms (%s ms with its spec check)\n",
+			END {printf "%-12s guest %ss: boot %ss,%s; fixed sleeps %ss (%d calls); exec %s ms, python3 start %s ms, ynl start %s ms (%s ms with its spec check), ip netns exec %s ms, ip -n %s ms, 9p append %s ms\n",
 				k, total, v["boot_s"], t, v["sleep_s"], v["sleeps"], v["exec_ms"], v["python_ms"],
-				v["ynl_ms"], v["ynl_check_ms"]}' "$f"
+				v["ynl_ms"], v["ynl_check_ms"], v["netns_exec_ms"], v["ip_n_ms"], v["append_ms"]}' "$f"
 	done
 }
 
