@@ -193,6 +193,12 @@ vm_case() {
 	no-status) rm "$k/status" ;;
 	splat) echo "[   42.0] WARNING: CPU: 1 PID: 99 at net/core/dev.c:1 ovpn_xmit+0x1/0x2 [ovpn]" >> "$k/dmesg.txt" ;;
 	no-sentinel) sed -i '/VMTEST-END/d' "$k/console.log" ;;
+	kasan) printf '%s\n' "[   51.2] ==================================================================" \
+		"[   51.2] BUG: KASAN: slab-use-after-free in ovpn_peer_put+0x2a/0x90 [ovpn]" >> "$k/console.log" ;;
+	kmemleak) printf '%s\n' 'unreferenced object 0xffff888004a1c000 (size 1024):' \
+		'  comm "ovpn-cli", pid 412, jiffies 4294912345 (age 12.3s)' '  backtrace:' \
+		'    [<000000001f3c2b1a>] kmalloc_trace+0x26/0x90' \
+		'    [<00000000b2d3e4f5>] ovpn_peer_new+0x41/0x3c0 [ovpn]' > "$k/kmemleak.txt" ;;
 	esac
 	echo "$d"
 }
@@ -227,6 +233,10 @@ canfail_vm() {
 	check "vm: a WARNING in the guest's dmesg is red" red "debian-6\.1 kernel-clean: kernel splat" t_vm_report splat
 	check "vm: no end sentinel on the console is red" red "debian-6\.1 kernel-clean: no end sentinel" \
 		t_vm_report no-sentinel
+	check "vm: a KASAN report on the console is red" red "debian-6\.1 kernel-clean: kernel splat: .*KASAN" \
+		t_vm_report kasan
+	check "vm: an object kmemleak reports after the tests is red" \
+		red "debian-6\.1 kernel-clean: kmemleak: 1 suspected leaks" t_vm_report kmemleak
 	check "vm: a tests.tsv row whose script is missing is red before any guest boots" \
 		red "vmtest.sh stopped: .*gone\.sh" vm_missing_script
 	check "vm: a requested kernel without results is red" \

@@ -11,6 +11,8 @@ export HOME=/root LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=dumb
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=tests/vm/guest-lib.sh
 . "$here/guest-lib.sh"
+# shellcheck source=tests/vm/kmemleak.sh
+. "$here/kmemleak.sh"
 
 poweroff_now() {
 	sync || true
@@ -198,6 +200,7 @@ main() {
 	count_sleeps
 	ynl_once
 	check_module || rc=1
+	kmemleak_clear
 	for test in $VM_TESTS; do
 		t=$(vm_now)
 		run_test "$test" || rc=1
@@ -207,6 +210,7 @@ main() {
 	read -r slept calls < <(sleeps_total)
 	cost sleep_s "${slept:-0}"
 	cost sleeps "${calls:-0}"
+	kmemleak_report "$VM_RESULTS/kmemleak.txt"
 	dmesg > "$VM_RESULTS/dmesg.txt" 2>&1 || true
 	vm_log "guest done after $(vm_now) s"
 	# The result channel the host trusts (the console is only the second one).

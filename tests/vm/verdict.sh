@@ -13,10 +13,11 @@ host_row() {
 }
 
 # kernel_clean RES: the console channel: no timeout, the end sentinel, no
-# splat on the console or in dmesg.txt (also writes RES/splats.txt).
+# splat on the console or in dmesg.txt (also writes RES/splats.txt), no
+# object kmemleak reported after the tests (RES/kmemleak.txt, debug kernels).
 # Prints why not.
 kernel_clean() {
-	local res="$1" why="" qrc tmo
+	local res="$1" why="" qrc tmo n
 	[ -f "$res/qemu.txt" ] || { echo "the guest never ran (no qemu.txt)"; return 1; }
 	qrc=$(sed -n 's/^rc=//p' "$res/qemu.txt")
 	tmo=$(sed -n 's/^timeout=//p' "$res/qemu.txt")
@@ -24,6 +25,8 @@ kernel_clean() {
 	grep -q '^VMTEST-END rc=' "$res/console.log" 2>/dev/null || why="${why}no end sentinel; "
 	cat "$res/console.log" "$res/dmesg.txt" 2>/dev/null | vm_splat_lines | sort -u > "$res/splats.txt"
 	[ ! -s "$res/splats.txt" ] || why="${why}kernel splat: $(head -n1 "$res/splats.txt"); "
+	n=$(grep -c '^unreferenced object' "$res/kmemleak.txt" 2>/dev/null || true)
+	[ "${n:-0}" = 0 ] || why="${why}kmemleak: $n suspected leaks (kmemleak.txt); "
 	[ -z "$why" ] || { echo "${why%; }"; return 1; }
 }
 
