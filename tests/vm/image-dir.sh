@@ -35,6 +35,15 @@ image_find_bz() {
 	return 1
 }
 
+# image_one_kernel DIR: DIR/boot holds one kernel at most (one of several
+# is named by its file instead)
+image_one_kernel() {
+	local n
+	[ -d "$1/boot" ] || return 0
+	n=$(find "$1/boot" -maxdepth 1 -name 'vmlinuz-*' | wc -l)
+	[ "$n" -le 1 ] || die "--image $1: $n kernels in $1/boot: name one, e.g. --image $(find "$1/boot" -maxdepth 1 -name 'vmlinuz-*' | sort -V | tail -n1)"
+}
+
 # image_first FILE...: the first of FILEs that exists
 image_first() {
 	local f
@@ -53,6 +62,7 @@ image_locate() {
 		IMG_BZ="$p" IMG_ROOT=$(dirname "$(dirname "$p")")
 	else
 		IMG_ROOT="$p"
+		image_one_kernel "$p"
 		IMG_BZ=$(image_find_bz "$p") ||
 			die "--image $p: no kernel in it (boot/vmlinuz-RELEASE, vmlinuz-RELEASE or arch/x86/boot/bzImage)"
 	fi
@@ -147,6 +157,7 @@ image_stage() {
 		mkdir -p "$dir/boot" "$dir/lib/modules"
 		ln -s "$IMG_BZ" "$dir/boot/vmlinuz-$IMG_REL"
 		image_copy_modules "$IMG_MODS" "$dir/lib/modules/$IMG_REL"
+		depmod -b "$dir" "$IMG_REL"
 		# without PVH qemu boots the bzImage itself (the guest decompresses it)
 		[ "$IMG_PVH" = 1 ] || cp "$IMG_BZ" "$dir/.vmtest-vmlinux"
 		echo "$key" > "$dir/.vmtest-image-key"
