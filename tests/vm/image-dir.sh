@@ -6,7 +6,7 @@
 # read: what the harness writes (ovpn.ko in updates/, depmod's files, the ELF
 # kernel, the initramfs, a relocated build tree) goes to a copy in the cache.
 # Reads vmtest.sh's globals: cache, top, modsel; uses its die.
-# shellcheck disable=SC2154,SC2034 # globals of vmtest.sh; KABI, KSERIES are read by run-kernel.sh
+# shellcheck disable=SC2154,SC2034 # globals of vmtest.sh; KABI is read by run-kernel.sh
 
 declare -A image_path=() # image-RELEASE -> the PATH given to --image
 
@@ -88,7 +88,7 @@ image_check() {
 		grep -qE "^CONFIG_$o=[ym]$" "$IMG_CONFIG" || miss+=" CONFIG_$o"
 	done
 	[ -z "$miss" ] || die "image-$IMG_REL: its configuration ($IMG_CONFIG) lacks what the guest needs:$miss (y or m; see tests/vm/README.md)"
-	[ -n "$modsel" ] || image_build_src >/dev/null ||
+	[ "$modsel" = module ] || [ "$modsel" = native ] || image_build_src >/dev/null ||
 		die "image-$IMG_REL: no kernel build tree ($IMG_MODS/build) to build ovpn.ko against: give --module PATH/ovpn.ko built for $IMG_REL"
 }
 
@@ -165,10 +165,10 @@ image_stage() {
 	echo "$dir"
 }
 
-# kernel_setup ALIAS: KABI (and the rest of kernel_info) for ALIAS
+# kernel_setup ALIAS: KABI (the release) of ALIAS
 kernel_setup() {
 	case "$1" in
-	image-*) image_locate "${image_path[$1]}"; KABI="$IMG_REL" KSERIES=$(echo "$IMG_REL" | cut -d. -f1-2) ;;
+	image-*) image_locate "${image_path[$1]}"; KABI="$IMG_REL" ;;
 	*) kernel_info "$1" ;;
 	esac
 }
