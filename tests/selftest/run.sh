@@ -18,6 +18,7 @@ usage() {
 	cat <<USAGE
 Usage: tests/selftest/run.sh [--tests LIST|fast|full] [--iterations N]
                              [--results DIR] [--tools DIR]
+       tests/selftest/run.sh --list
        make selftest [TESTS=...]
 
 Runs, as root on this machine, the tests of tests/vm/tests.tsv that are
@@ -38,6 +39,7 @@ and unloads ovpn many times, and removes all of that when it ends; ovpn is
 left loaded only if it was loaded before. Prints the results table of
 tests/vm/vmtest.sh and "N passed, N failed"; exits non-zero on a failure.
 
+--list            print the tests it may run, and exit
 --tests LIST      comma or space separated test names, fast or full
 --iterations N    life-cycle iterations (default 15)
 --results DIR     where the results go (default: build/selftest/<timestamp>),
@@ -67,6 +69,7 @@ parse_args() {
 	while [ $# -gt 0 ]; do
 		case "$1" in
 		-h|--help) usage; exit 0 ;;
+		--list) host_tests | xargs; exit 0 ;;
 		--tests) tests="${2//,/ }"; shift 2 ;;
 		--iterations) iters="$2"; shift 2 ;;
 		--results) results="$2"; shift 2 ;;
