@@ -96,8 +96,9 @@ preflight() {
 	for c in ip jq tcpdump python3 ping ss setpriv timeout modprobe modinfo rmmod awk; do
 		command -v "$c" >/dev/null || miss+=" $c"
 	done
+	python3 -c 'import yaml, jsonschema' 2>/dev/null || miss+=" python3-yaml/python3-jsonschema"
 	[ -z "$miss" ] ||
-		die "missing:$miss (Debian: iproute2 jq tcpdump python3 python3-yaml iputils-ping util-linux kmod)"
+		die "missing:$miss (Debian: iproute2 jq tcpdump python3-yaml python3-jsonschema iputils-ping util-linux kmod)"
 	modinfo -n ovpn >/dev/null 2>&1 ||
 		die "no ovpn module installed for $(uname -r): make && sudo make install (or the package) first"
 	[ "$(vm_ovpn_links)" = 0 ] || die "ovpn interfaces exist: stop the VPN using ovpn first (the tests unload the module)"
@@ -120,7 +121,8 @@ cleanup() {
 	vm_kill_ovpn_cli
 	[ -z "$work" ] || { rm -rf "$work"; say "removed $work"; }
 	if [ "$was_loaded" = 1 ]; then modprobe ovpn || true; else modprobe -r ovpn 2>/dev/null || true; fi
-	say "cleaned up: no ovpn_* namespace left; ovpn $([ -e /sys/module/ovpn ] && echo loaded || echo unloaded) as before"
+	ns=$(ip netns list 2>/dev/null | awk '$1 ~ /^ovpn_/ {print $1}' | xargs)
+	say "cleaned up: ${ns:+NOT removed: namespaces $ns; }ovpn $([ -e /sys/module/ovpn ] && echo loaded || echo unloaded)"
 }
 
 announce() {
@@ -188,6 +190,8 @@ main() {
 	rc=0
 	run_all 2>&1 | tee "$res/console.log" || rc=1
 	finish "$rc" $(($(date +%s) - t0))
+	cleanup
+	trap - EXIT
 	"$vm/vmtest.sh" --report "$results"
 }
 

@@ -151,7 +151,8 @@ image_copy_modules() {
 image_stage() {
 	local dir="$cache/images/$1" key
 	image_locate "${image_path[$1]}"
-	key=$(stat -c '%n %s %Y' "$IMG_BZ" "$IMG_MODS" "$IMG_MODS"/modules.* | sha256sum | cut -c1-16)
+	key=$({ stat -c '%n %s %Y' "$IMG_BZ" "$IMG_MODS" "$IMG_MODS"/modules.* 2>/dev/null || true; } |
+		sha256sum | cut -c1-16)
 	if [ "$(cat "$dir/.vmtest-image-key" 2>/dev/null)" != "$key" ]; then
 		rm -rf "$dir"
 		mkdir -p "$dir/boot" "$dir/lib/modules"
