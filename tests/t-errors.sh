@@ -255,6 +255,11 @@ expect_error "vmtest --image: a configuration without CONFIG_9P_FS, named (one l
 	"^vmtest: image-6\.1\.0-99-amd64: its configuration \(.*/boot/config-6\.1\.0-99-amd64\) lacks what the guest needs: CONFIG_9P_FS \(" \
 	"$TOP/tests/vm/vmtest.sh" --image "$tmp/img" --tests test.sh
 echo "CONFIG_9P_FS=m" >> "$tmp/img/boot/config-6.1.0-99-amd64"
+expect_error "vmtest --image: 9p as a module the module tree lacks, named (one line)" \
+	"^vmtest: image-6\.1\.0-99-amd64: its module tree \(.*\) lacks modules the guest loads: 9p\.ko \(CONFIG_9P_FS=m\)$" \
+	"$TOP/tests/vm/vmtest.sh" --image "$tmp/img" --tests test.sh
+mkdir -p "$tmp/img/lib/modules/6.1.0-99-amd64/kernel/fs/9p"
+: > "$tmp/img/lib/modules/6.1.0-99-amd64/kernel/fs/9p/9p.ko.xz"
 img_state() { find "$tmp/img" "$tmp/img-empty" -printf '%p %s %T@\n' | sort; }
 img_before=$(img_state)
 expect_error "vmtest --image: no build tree and no --module (one line)" \

@@ -16,6 +16,10 @@ declare -A image_path=() # image-RELEASE -> the PATH given to --image
 # root image (virtio-blk, ext4), the serial console, the tests' namespaces
 IMAGE_NEEDS="BLK_DEV_INITRD DEVTMPFS VIRTIO_PCI NET_9P_VIRTIO 9P_FS OVERLAY_FS VIRTIO_BLK EXT4_FS"
 IMAGE_NEEDS+=" SERIAL_8250_CONSOLE NET_NS VETH"
+# The modules of those options (and of 9P_FS's NET_9P) where they are m: the
+# initramfs loads the first seven from the image's module tree, ip the last
+IMAGE_MODULES="VIRTIO_PCI:virtio_pci NET_9P:9pnet NET_9P_VIRTIO:9pnet_virtio 9P_FS:9p"
+IMAGE_MODULES+=" OVERLAY_FS:overlay VIRTIO_BLK:virtio_blk EXT4_FS:ext4 VETH:veth"
 
 # image_release BZIMAGE: the kernel release in the bzImage's boot header
 # (the version string its setup header points to); fails for no bzImage
@@ -79,6 +83,17 @@ image_locate() {
 	! grep -q '^CONFIG_PVH=y' "$IMG_CONFIG" || IMG_PVH=1
 }
 
+# image_missing_modules: "MODULE.ko (CONFIG_X=m)" for each module of
+# IMAGE_MODULES configured as m that the image's module tree lacks
+image_missing_modules() {
+	local e have
+	have=$(find "$IMG_MODS/" -name '*.ko*' -printf '%f\n' | sed 's/\.ko\(\.[a-z]*\)\{0,1\}$//')
+	for e in $IMAGE_MODULES; do
+		grep -q "^CONFIG_${e%%:*}=m$" "$IMG_CONFIG" || continue
+		grep -qx "${e#*:}" <<< "$have" || echo "${e#*:}.ko (CONFIG_${e%%:*}=m)"
+	done
+}
+
 # image_check PATH: the image is complete and its configuration has what the
 # guest needs; one line naming what is missing otherwise
 image_check() {
@@ -88,6 +103,8 @@ image_check() {
 		grep -qE "^CONFIG_$o=[ym]$" "$IMG_CONFIG" || miss+=" CONFIG_$o"
 	done
 	[ -z "$miss" ] || die "image-$IMG_REL: its configuration ($IMG_CONFIG) lacks what the guest needs:$miss (y or m; see tests/vm/README.md)"
+	miss=$(image_missing_modules | paste -sd, | sed 's/,/, /g')
+	[ -z "$miss" ] || die "image-$IMG_REL: its module tree ($IMG_MODS) lacks modules the guest loads: $miss"
 	[ "$modsel" = module ] || [ "$modsel" = native ] || image_build_src >/dev/null ||
 		die "image-$IMG_REL: no kernel build tree ($IMG_MODS/build) to build ovpn.ko against: give --module PATH/ovpn.ko built for $IMG_REL"
 }
