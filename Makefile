@@ -107,13 +107,13 @@ check:
 # built from backports/. VMTEST_FLAGS passes more (e.g. --results DIR).
 vmtest: $(TOP)/backports/PROVENANCE
 	@$(TOP)/tests/vm/vmtest.sh $(if $(or $(KERNEL),$(IMAGE)),,--kernel debian-6.1) \
-		$(if $(KERNEL),--kernel '$(KERNEL)') $(if $(IMAGE),--image '$(IMAGE)') --tests '$(TESTS)' \
+		$(if $(KERNEL),--kernel '$(KERNEL)') $(if $(IMAGE),--image '$(IMAGE)') --tests '$(or $(TESTS),fast)' \
 		$(if $(MODULE),--module '$(MODULE)') $(VMTEST_FLAGS)
 
 # The runtime tests on this machine (root; the ovpn installed here);
 # SELFTEST_FLAGS passes more (see tests/selftest/run.sh --help).
 selftest:
-	@$(TOP)/tests/selftest/run.sh --tests '$(TESTS)' $(SELFTEST_FLAGS)
+	@$(TOP)/tests/selftest/run.sh --tests '$(or $(TESTS),fast)' $(SELFTEST_FLAGS)
 
 # Our ovpn vs OpenVPN's userspace data channel (6.1) and vs the in-tree ovpn
 # (7.3), plus the pipeline's seconds; BENCH_FLAGS passes more (see bench.sh --help).
