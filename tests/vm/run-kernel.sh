@@ -97,12 +97,17 @@ run_kernel() {
 	# What was asked: the verdict expects exactly the rows of these tests.
 	echo "VM_TESTS='$tests'" > "$res/request.env"
 	tb=$(date +%s)
+	# an --image kernel's copy in the cache and its build tree there are made
+	# again when the image changed: under its lock (a Debian kernel's fetch
+	# has a lock of its own; its image directory is locked once the module
+	# is built, which may run beside another run's guest of that kernel)
+	case "$alias" in image-*) kernel_lock "$alias" ;; esac
 	img=$(kernel_image "$alias") || die "$alias: no kernel image (see the line above)"
 	moddir=$(readlink -f "$img/lib/modules/$KABI")
 	step "$res" fetch-image "$tb"
 	pick_module "$alias" "$res" "$moddir" || { verdict "$alias" "$tests" || true; return 1; }
 	tb=$(date +%s)
-	kernel_lock "$alias"
+	case "$alias" in image-*) ;; *) kernel_lock "$alias" ;; esac
 	prepare_boot "$img" "$KABI"
 	install_module "$img" "$KABI" "$ko"
 	step "$res" prepare-boot "$tb"
