@@ -78,7 +78,7 @@ parse_args() {
 		esac
 	done
 	case "$tests" in
-	fast) tests=$(host_tests fast | xargs) ;;
+	fast|"") tests=$(host_tests fast | xargs) ;;
 	full) tests=$(host_tests full | xargs) ;;
 	esac
 	local t all
@@ -181,6 +181,10 @@ main() {
 	mkdir -p "$results"
 	results=$(cd "$results" && pwd)
 	work=$(mktemp -d /tmp/ovpn-selftest.XXXXXX)
+	# the unprivileged test runs the selftests' ovpn-cli from here as nobody,
+	# also as root of a user namespace of its own (no capability over root's
+	# files there): not a 0700 directory
+	chmod 755 "$work"
 	trap cleanup EXIT
 	trap 'exit 130' INT TERM
 	setup_run
