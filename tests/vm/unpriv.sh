@@ -20,7 +20,8 @@ swap_keys, del_key, del_peer) must fail with "Operation not permitted"; the
 same requests as root must succeed (so EPERM is not a malformed request).
 Also, where unprivileged user namespaces are allowed: nobody as root of its
 own user+network namespace may create the interface (rtnetlink checks the
-netns owner) but must still get EPERM from the genetlink ops.
+netns owner) but must still get EPERM from the genetlink ops (an ovpn-cli
+that nobody cannot run there, e.g. under a 0700 directory, fails the test).
 Writes one unpriv-denied line to VM_RESULTS/summary.tsv and logs to DIR.
 USAGE
 }
