@@ -13,6 +13,9 @@
 #                                 (=1: every Debian point release of each series the mirror has)
 #   make check                    all tests (what CI runs)
 #   make vmtest KERNEL=debian-6.1|all [TESTS=fast|full|LIST] [MODULE=ko]   qemu tests
+#   make vmtest IMAGE=DIR [TESTS=...]   ... on another kernel: its bzImage + lib/modules (tests/vm)
+#   make selftest [TESTS=fast|full|LIST]   the runtime tests on this machine, as root, with
+#                                 the ovpn installed here (network namespaces, no qemu)
 #   make bench [QUICK=1]          performance report in qemu guests (tests/bench; ~1 h, QUICK=1 ~15 min)
 #   make dist                     reproducible release tarball dist/ovpn-backports-<version>.tar.xz
 #   make deb | rpm                ovpn-backports-dkms .deb / .rpm from that tarball, into dist/
@@ -38,7 +41,7 @@ DEPMOD ?= depmod
 DEST ?=
 OVPN_FORCE_V4MAPPED_SHIM ?=
 
-.PHONY: all build sources install clean distclean matrix check vmtest bench help probe-report
+.PHONY: all build sources install clean distclean matrix check vmtest selftest bench help probe-report
 .PHONY: dist deb rpm dkms-install dkms-remove dkms.conf dkms-tree
 
 # What /usr/src/ovpn-<version> (the DKMS tree) holds: the one list the release
@@ -99,11 +102,18 @@ check:
 	@$(TOP)/tests/run.sh
 
 # KERNEL: debian-5.10, debian-6.1, debian-6.12, debian-7.3 (its in-tree ovpn),
-# a comma list, or all. MODULE=path/ovpn.ko tests that module instead of one
+# a comma list, or all; IMAGE=PATH another kernel (vmtest.sh --image), with
+# or instead of KERNEL. MODULE=path/ovpn.ko tests that module instead of one
 # built from backports/. VMTEST_FLAGS passes more (e.g. --results DIR).
 vmtest: $(TOP)/backports/PROVENANCE
-	@$(TOP)/tests/vm/vmtest.sh --kernel '$(or $(KERNEL),debian-6.1)' --tests '$(TESTS)' \
+	@$(TOP)/tests/vm/vmtest.sh $(if $(or $(KERNEL),$(IMAGE)),,--kernel debian-6.1) \
+		$(if $(KERNEL),--kernel '$(KERNEL)') $(if $(IMAGE),--image '$(IMAGE)') --tests '$(or $(TESTS),fast)' \
 		$(if $(MODULE),--module '$(MODULE)') $(VMTEST_FLAGS)
+
+# The runtime tests on this machine (root; the ovpn installed here);
+# SELFTEST_FLAGS passes more (see tests/selftest/run.sh --help).
+selftest:
+	@$(TOP)/tests/selftest/run.sh --tests '$(or $(TESTS),fast)' $(SELFTEST_FLAGS)
 
 # Our ovpn vs OpenVPN's userspace data channel (6.1) and vs the in-tree ovpn
 # (7.3), plus the pipeline's seconds; BENCH_FLAGS passes more (see bench.sh --help).
@@ -112,7 +122,7 @@ bench: $(TOP)/backports/PROVENANCE
 else
 # The release tarball: backports/ and dkms.conf are shipped generated; nothing
 # here regenerates them (there are no patches/ and no devel/).
-sources dist deb rpm dkms-install dkms-remove matrix check vmtest bench:
+sources dist deb rpm dkms-install dkms-remove matrix check vmtest selftest bench:
 	@echo "ovpn-backports: 'make $@' needs a git checkout of ovpn-backports: this release" \
 		"tarball ships backports/ generated and no developer tooling (devel/)" >&2; exit 1
 

@@ -231,6 +231,44 @@ mkdir -p "$tmp/noapt"
 expect_error "apt-mirror.sh: no Debian mirror in the apt sources (one line: what to set)" \
 	"^apt-mirror.sh: no Debian archive in .*: set APT_FETCH_MIRROR$" "$TOP/devel/apt-mirror.sh" --sources "$tmp/noapt"
 
+# vmtest.sh --image: an image that cannot boot the guest is refused before
+# anything is built or booted, in one line naming what it lacks (no qemu).
+# fake_image DIR RELEASE: boot/vmlinuz-RELEASE (a bzImage boot header whose
+# version string says RELEASE), boot/config-RELEASE with every option the
+# guest needs but CONFIG_9P_FS, an empty lib/modules/RELEASE
+fake_image() {
+	local bz="$1/boot/vmlinuz-$2" o
+	mkdir -p "$1/boot" "$1/lib/modules/$2" &&
+		head -c 4096 /dev/zero > "$bz" &&
+		printf 'HdrS' | dd of="$bz" bs=1 seek=$((0x202)) conv=notrunc status=none &&
+		printf '\x00\x04' | dd of="$bz" bs=1 seek=$((0x20e)) conv=notrunc status=none &&
+		printf '%s (fake) #1\0' "$2" | dd of="$bz" bs=1 seek=$((0x600)) conv=notrunc status=none &&
+		for o in BLK_DEV_INITRD DEVTMPFS VIRTIO_PCI NET_9P_VIRTIO OVERLAY_FS VIRTIO_BLK EXT4_FS \
+			SERIAL_8250_CONSOLE NET_NS VETH; do echo "CONFIG_$o=y"; done > "$1/boot/config-$2"
+}
+mkdir -p "$tmp/img-empty/lib/modules/6.1.0-99-amd64"
+expect_error "vmtest --image: a directory without a kernel (one line)" \
+	"^vmtest: --image $tmp/img-empty: no kernel in it \(boot/vmlinuz-RELEASE" \
+	"$TOP/tests/vm/vmtest.sh" --image "$tmp/img-empty" --tests test.sh
+check "a fake image 6.1.0-99-amd64 whose configuration lacks CONFIG_9P_FS" fake_image "$tmp/img" 6.1.0-99-amd64
+expect_error "vmtest --image: a configuration without CONFIG_9P_FS, named (one line)" \
+	"^vmtest: image-6\.1\.0-99-amd64: its configuration \(.*/boot/config-6\.1\.0-99-amd64\) lacks what the guest needs: CONFIG_9P_FS \(" \
+	"$TOP/tests/vm/vmtest.sh" --image "$tmp/img" --tests test.sh
+echo "CONFIG_9P_FS=m" >> "$tmp/img/boot/config-6.1.0-99-amd64"
+expect_error "vmtest --image: 9p as a module the module tree lacks, named (one line)" \
+	"^vmtest: image-6\.1\.0-99-amd64: its module tree \(.*\) lacks modules the guest loads: 9p\.ko \(CONFIG_9P_FS=m\)$" \
+	"$TOP/tests/vm/vmtest.sh" --image "$tmp/img" --tests test.sh
+mkdir -p "$tmp/img/lib/modules/6.1.0-99-amd64/kernel/fs/9p"
+: > "$tmp/img/lib/modules/6.1.0-99-amd64/kernel/fs/9p/9p.ko.xz"
+img_state() { find "$tmp/img" "$tmp/img-empty" -printf '%p %s %T@\n' | sort; }
+img_before=$(img_state)
+expect_error "vmtest --image: no build tree and no --module (one line)" \
+	"^vmtest: image-6\.1\.0-99-amd64: no kernel build tree .*: give --module" \
+	"$TOP/tests/vm/vmtest.sh" --image "$tmp/img" --tests test.sh
+check "vmtest --image: the image directories are left as they were" test "$(img_state)" = "$img_before"
+expect_error "make selftest: a test that is not for a real machine (one line)" \
+	"^selftest: 'nldiff' is not a test for a real machine" "$TOP/tests/selftest/run.sh" --tests nldiff
+
 after=$(cd "$TOP" && find backports -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum)
 check "backports/ untouched by every failed run" test "$before" = "$after"
 tap_done

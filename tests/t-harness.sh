@@ -16,8 +16,9 @@ sets of fast/full/-, budgets that evaluate to seconds, placeholders guest.sh
 knows, a script under tests/vm for each test (answering --help) or an
 upstream selftest name, unique result rows within the fast and the full set,
 that tests/vm/README.md carries `tests/vm/manifest.sh --readme` between
-its markers, and that tests/run.sh exits 0 exactly when it counts no failure
-(two stub suites, one run beside the other as the guests are).
+its markers, that tests/run.sh exits 0 exactly when it counts no failure
+(two stub suites, one run beside the other as the guests are), and that
+make selftest (tests/selftest/run.sh) runs no test that sets panic_on_warn.
   --can-fail   the same checks on a broken copy (a row whose script is
                missing, a README without that row): must fail
 USAGE
@@ -91,6 +92,18 @@ run_exit() {
 	[ "$rc" -eq "$want" ] && [ "$(echo "$out" | tail -n1)" = "$count" ] ||
 		{ echo "run.sh exited $rc after: $(echo "$out" | tail -n1)"; return 1; }
 }
+# host_safe: the tests make selftest runs on a real machine
+# (tests/selftest/run.sh --list) are in tests.tsv and never set
+# kernel.panic_on_warn (their scripts do not call vm_panic_on_warn)
+host_safe() {
+	local t s list
+	list=$("$TOP/tests/selftest/run.sh" --list) && [ -n "$list" ] || return 1
+	for t in $list; do
+		s=$(vm_script "$t") || { echo "$t: not in tests.tsv"; return 1; }
+		[ "$s" = selftest ] && continue
+		! grep -q vm_panic_on_warn "$vm/$s" || { echo "$t: tests/vm/$s sets panic_on_warn"; return 1; }
+	done
+}
 readme_list() {
 	local got
 	got=$(sed -n '/^<!-- BEGIN tests.tsv/,/^<!-- END tests.tsv/p' "$readme" | sed '1d;$d')
@@ -109,5 +122,6 @@ check "tests.tsv: no result row is written by two tests of the fast set" rows_un
 check "tests.tsv: no result row is written by two tests of the full set" rows_unique full
 check "run.sh: exit 0 and 2 passed when both suites pass, one beside the other" run_exit ok
 check "run.sh: exit 1 and 1 failed when the suite beside fails" run_exit "not ok"
+check "make selftest runs only tests of tests.tsv that leave kernel.panic_on_warn alone" host_safe
 check "tests/vm/README.md lists the tests of tests.tsv (manifest.sh --readme)" readme_list
 tap_done

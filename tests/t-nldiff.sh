@@ -3,13 +3,14 @@
 # and README's Limitations agree, the committed 7.3 reference answers the
 # current corpus, the corpus is deterministic, the differ fails on an
 # unlisted difference (and only then) and on answers that do not cover their
-# set, and the rules for kernels before 5.10 list 5.4-shaped answers there only.
+# set, and the rules for kernels before 5.10 list 5.4-shaped answers there only
+# (each of them needed).
 set -euo pipefail
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 case "${1:-}" in
--h|--help) sed -n '2,6s/^# \{0,1\}//p' "$0"
+-h|--help) sed -n '2,7s/^# \{0,1\}//p' "$0"
 	echo "--can-fail: the README, reference and 5.4-rule checks on broken copies (must fail)"; exit 0 ;;
 --can-fail) ;;
 "") ;;
@@ -246,6 +247,23 @@ rules_510() {
 check "... the same answers on 5.10: exactly those cases unlisted (the 5.4 rules stop at 5.10)" \
 	rules_510 5.10.0-35-amd64
 check "... and on 6.1 (the uint-as-u64 rule wants the u64 policy there)" rules_510 6.1.0-1-amd64
+# without_rule RULE: the allow-list without RULE leaves some of the 5.4-shaped
+# answers unlisted on 5.4 (no other rule covers what RULE lists)
+without_rule() {
+	local out
+	python3 -c 'import sys, yaml
+d = yaml.safe_load(open(sys.argv[1]))
+n = len(d["rules"])
+d["rules"] = [r for r in d["rules"] if r["id"] != sys.argv[3]]
+assert len(d["rules"]) == n - 1, sys.argv[3]
+yaml.safe_dump(d, open(sys.argv[2], "w"))' "$vm/nldiff-allow.yaml" "$tmp/allow-$1.yaml" "$1" &&
+	! out=$("${nld[@]}" diff --reference "$vm/nldiff-ref-7.3.jsonl" --kernel 5.4.273 \
+		--allow "$tmp/allow-$1.yaml" "$tmp/54.jsonl") &&
+	echo "$out" | head -n 1 && grep -q ' unlisted=[1-9]' <<< "$out"
+}
+for r in extack-no-policy binary-len-generic-msg uint-as-u64-no-policy; do
+	check "... each 5.4 rule is needed: without $r, 5.4-shaped answers are unlisted" without_rule "$r"
+done
 
 # --- the results table -------------------------------------------------------------
 table() {

@@ -63,9 +63,20 @@ vm_ovpn_links() {
 	echo "$n"
 }
 
+# vm_dmesg: the kernel log; with VM_DMESG_MARK set (tests/selftest/run.sh on
+# a real machine, whose log holds what came before the run), from the line
+# holding it on
+vm_dmesg() {
+	if [ -n "${VM_DMESG_MARK:-}" ]; then
+		dmesg | awk -v m="$VM_DMESG_MARK" 'index($0, m) {on = 1} on'
+	else
+		dmesg
+	fi
+}
+
 # vm_splats: kernel log lines that look like a splat (common.sh: the same
 # definition the host applies to the console and dmesg.txt).
-vm_splats() { dmesg | vm_splat_lines; }
+vm_splats() { vm_dmesg | vm_splat_lines; }
 
 # vm_kill_ovpn_cli: end the ovpn-cli processes that new_peer/listen left in
 # the background (they hold the transport sockets, like openvpn would).

@@ -105,7 +105,7 @@ KERNEL_ARGS+=" net.ifnames=0 tsc=reliable"
 # and a busy host make it slower.
 guest_tcg_threads() {
 	if [ -n "$tcg_threads" ]; then echo "$tcg_threads"; return; fi
-	case "$1" in debian-7.*) echo single ;; *) echo multi ;; esac
+	case "$1" in debian-7.*|image-7.*) echo single ;; *) echo multi ;; esac
 }
 
 # boot_guest RES SECONDS TAG: boot the prepared kernel with the root image

@@ -61,15 +61,17 @@ module_kind() {
 }
 
 print_table() {
-	local k c cols line
+	local k c cols line w=19
 	read -r -a cols < <(table_columns | xargs)
+	# the first column fits the longest kernel name (image-RELEASE ones are long)
+	for k in $kernels; do [ $((${#k} + 7)) -le "$w" ] || w=$((${#k} + 7)); done
 	echo
 	echo "== results ($results)"
-	line=$(printf '%-19s %-7s' "kernel (ovpn.ko)" module)
+	line=$(printf '%-*s %-7s' "$w" "kernel (ovpn.ko)" module)
 	for c in ${cols[@]+"${cols[@]}"}; do line+=$(printf ' %-9s' "$c"); done
 	echo "$line $(printf '%-6s %-6s %s' status clean guest-s)"
 	for k in $kernels; do
-		line=$(printf '%-19s %-7s' "$k ($(module_kind "$k"))" "$(cell "$k" module-build module-load)")
+		line=$(printf '%-*s %-7s' "$w" "$k ($(module_kind "$k"))" "$(cell "$k" module-build module-load)")
 		for c in ${cols[@]+"${cols[@]}"}; do
 			# shellcheck disable=SC2046 # row names have no spaces
 			line+=$(printf ' %-9s' "$(cell "$k" $(column_rows "$k" "$c"))")

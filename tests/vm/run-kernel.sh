@@ -13,8 +13,8 @@ step() { echo "$2 $(($(date +%s) - $3))" >> "$1/steps.txt"; }
 build_module() {
 	local alias="$1" res="$2" tb kdir builder="$top/scripts/build.sh"
 	tb=$(date +%s)
-	if ! kdir=$("$top/devel/fetch-kernel.sh" "$alias"); then
-		host_row "$res" module-build fail "$(($(date +%s) - tb))" "devel/fetch-kernel.sh $alias failed"
+	if ! kdir=$(kernel_build_dir "$alias"); then
+		host_row "$res" module-build fail "$(($(date +%s) - tb))" "no kernel build tree for $alias (see the line above)"
 		return 1
 	fi
 	# The checkout the tree belongs to builds it (its Kbuild and compat/ match the tree).
@@ -89,7 +89,7 @@ guest_timeout() {
 # anything failed
 run_kernel() {
 	local alias="$1" res img moddir tb tmo rc=0 sel ko expect
-	kernel_info "$alias"
+	kernel_setup "$alias"
 	res="$results/$alias"
 	rm -rf "$res"
 	mkdir -p "$res"
@@ -97,13 +97,17 @@ run_kernel() {
 	# What was asked: the verdict expects exactly the rows of these tests.
 	echo "VM_TESTS='$tests'" > "$res/request.env"
 	tb=$(date +%s)
-	img=$("$top/devel/fetch-kernel.sh" --image "$alias") || die "$alias: devel/fetch-kernel.sh --image failed"
-	img=$(readlink -f "$img")
+	# an --image kernel's copy in the cache and its build tree there are made
+	# again when the image changed: under its lock (a Debian kernel's fetch
+	# has a lock of its own; its image directory is locked once the module
+	# is built, which may run beside another run's guest of that kernel)
+	case "$alias" in image-*) kernel_lock "$alias" ;; esac
+	img=$(kernel_image "$alias") || die "$alias: no kernel image (see the line above)"
 	moddir=$(readlink -f "$img/lib/modules/$KABI")
 	step "$res" fetch-image "$tb"
 	pick_module "$alias" "$res" "$moddir" || { verdict "$alias" "$tests" || true; return 1; }
 	tb=$(date +%s)
-	kernel_lock "$alias"
+	case "$alias" in image-*) ;; *) kernel_lock "$alias" ;; esac
 	prepare_boot "$img" "$KABI"
 	install_module "$img" "$KABI" "$ko"
 	step "$res" prepare-boot "$tb"
@@ -121,6 +125,19 @@ run_kernel() {
 	verdict "$alias" "$tests" || rc=1
 	[ ! -s "$res/splats.txt" ] || { log "$alias: kernel splats:"; sed 's/^/    /' "$res/splats.txt" >&2; }
 	return "$rc"
+}
+
+# check_host: the host has what the guests need
+check_host() {
+	local tool
+	for tool in qemu-system-x86_64 busybox depmod modprobe cpio xz zstd mke2fs; do
+		command -v "$tool" >/dev/null ||
+			die "$tool not found: install the packages in tests/vm/host-packages.txt"
+	done
+	case "$(ldd /bin/busybox 2>&1 || true)" in
+	*"not a dynamic"*) ;;
+	*) die "/bin/busybox is not static: install busybox-static" ;;
+	esac
 }
 
 # prepare_run: what every kernel's run shares (tools, root image, the

@@ -20,7 +20,8 @@ swap_keys, del_key, del_peer) must fail with "Operation not permitted"; the
 same requests as root must succeed (so EPERM is not a malformed request).
 Also, where unprivileged user namespaces are allowed: nobody as root of its
 own user+network namespace may create the interface (rtnetlink checks the
-netns owner) but must still get EPERM from the genetlink ops.
+netns owner) but must still get EPERM from the genetlink ops (an ovpn-cli
+that nobody cannot run there, e.g. under a 0700 directory, fails the test).
 Writes one unpriv-denied line to VM_RESULTS/summary.tsv and logs to DIR.
 USAGE
 }
@@ -114,12 +115,16 @@ if "${nobody[@]}" unshare --user --map-root-user --net true 2>/dev/null; then
 	o=$(cd "$keydir" && "${nobody[@]}" unshare --user --map-root-user --net -- sh -c '
 		cli="$1"
 		ip link set lo up
-		"$cli" new_iface tun9 P2P || { echo "USERNS: new_iface failed"; exit 0; }
+		"$cli" new_iface tun9 P2P || { echo "USERNS: new_iface failed rc=$?"; exit 0; }
 		for c in "new_peer tun9 1 none 1198 127.0.0.1 1199" "get_peer tun9" "del_peer tun9 1"; do
 			if "$cli" $c; then echo "USERNS-ALLOWED: $c"; else echo "USERNS-rc: $c"; fi
 		done' sh "$cli" 2>&1) || true
 	echo "$o" >> "$log"
-	if grep -q 'USERNS: new_iface failed' <<<"$o"; then
+	if grep -qE 'USERNS: new_iface failed rc=12[67]$' <<<"$o"; then
+		# the shell could not run it (a directory on its path nobody may not enter)
+		why="${why}userns: nobody cannot run $cli; "
+		userns=fail
+	elif grep -q 'USERNS: new_iface failed' <<<"$o"; then
 		userns="skipped (nobody cannot create the interface in its own netns)"
 	elif grep -q 'USERNS-ALLOWED' <<<"$o"; then
 		why="${why}userns root: $(grep 'USERNS-ALLOWED' <<<"$o" | head -n1); "

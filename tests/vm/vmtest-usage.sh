@@ -5,7 +5,7 @@
 
 usage() {
 	cat <<USAGE
-Usage: vmtest.sh --kernel K[,K...] [--module PATH/ovpn.ko | --native | --tree DIR]
+Usage: vmtest.sh --kernel K[,K...] | --image PATH  [--module PATH/ovpn.ko | --native | --tree DIR]
                  [--tests LIST|fast|full] [--results DIR] [--timeout SECONDS]
                  [--iterations N] [--smp N] [--cpu MODEL] [--tcg-threads single|multi]
                  [--kernel-args ARGS] [--make VAR=VALUE] [--jobs N]
@@ -20,6 +20,12 @@ failure, on a result row missing or duplicated (each test writes the rows
 tests/vm/tests.tsv names), on a guest status file (results share) that is
 missing, incomplete or says rc!=0, on any kernel splat (common.sh) on the
 console or in the guest's dmesg, on a missing end sentinel, or on a timeout.
+
+--image PATH    (repeatable, with or instead of --kernel) another kernel, named
+                image-RELEASE: a directory with boot/vmlinuz-RELEASE (or
+                vmlinuz-RELEASE, arch/x86/boot/bzImage) and lib/modules/RELEASE
+                (an unpacked package, a machine's /, a modules_install), or the
+                bzImage itself; ovpn.ko is built against lib/modules/RELEASE/build.
 
 Which ovpn.ko the guest loads (it is put into the image's updates/ + depmod):
   --module PATH   this ovpn.ko (its vermagic must match the kernel)

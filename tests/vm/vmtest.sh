@@ -21,6 +21,8 @@ top=$(cd "$here/../.." && pwd)
 . "$here/vmtest-usage.sh"
 # shellcheck source=tests/vm/run-kernel.sh
 . "$here/run-kernel.sh"
+# shellcheck source=tests/vm/image-dir.sh
+. "$here/image-dir.sh"
 
 # life-cycle iterations of --tests fast (make check), else 50
 ITERS_FAST=15
@@ -32,13 +34,14 @@ log() { echo "vmtest: $*" >&2; }
 # run-kernel.sh, image.sh, verdict.sh, report.sh).
 kernels="" report="" expect_tests="" tsv="" modsel="" modpath="" tree="$top/backports"
 tests=fast results="" timeout_s="" iters="" jobs=1 smp=2 cpu=max tcg_threads="" kargs="" makevars=()
-tools="" rootimg=""
+tools="" rootimg="" images=()
 
 parse_args() {
 	while [ $# -gt 0 ]; do
 		case "$1" in
 		-h|--help) usage; exit 0 ;;
 		--kernel) kernels="$kernels ${2//,/ }"; shift 2 ;;
+		--image) images+=("$2"); shift 2 ;;
 		--module) modsel=module; modpath=$(readlink -f "$2"); shift 2 ;;
 		--native) modsel=native; shift ;;
 		--tree) modsel=tree; tree=$(readlink -f "$2"); shift 2 ;;
@@ -84,20 +87,8 @@ report_kernels() {
 		xargs -rn1 basename | sort -uV | xargs
 }
 
-check_host() {
-	local tool
-	for tool in qemu-system-x86_64 busybox depmod modprobe cpio xz zstd mke2fs; do
-		command -v "$tool" >/dev/null ||
-			die "$tool not found: install the packages in tests/vm/host-packages.txt"
-	done
-	case "$(ldd /bin/busybox 2>&1 || true)" in
-	*"not a dynamic"*) ;;
-	*) die "/bin/busybox is not static: install busybox-static" ;;
-	esac
-}
-
 main() {
-	local overall=0
+	local overall=0 i
 	parse_args "$@"
 	if [ -n "$report" ]; then
 		[ -d "$report" ] || die "no results directory $report"
@@ -105,6 +96,7 @@ main() {
 		[ -n "${kernels// /}" ] || kernels=$(report_kernels)
 		[ -n "$kernels" ] || die "no results under $report"
 	fi
+	for i in ${images[@]+"${images[@]}"}; do image_add "$i"; done
 	[ -n "${kernels// /}" ] || { usage >&2; exit 2; }
 	[ "${kernels// /}" != all ] || kernels="$KERNELS_ALL"
 	[ "$modsel" != module ] || [ -f "$modpath" ] || die "no such module: $modpath"
