@@ -14,6 +14,7 @@
 #   make check                    all tests (what CI runs)
 #   make vmtest KERNEL=debian-6.1|all [TESTS=fast|full|LIST] [MODULE=ko]   qemu tests
 #   make vmtest IMAGE=DIR [TESTS=...]   ... on another kernel: its bzImage + lib/modules (tests/vm)
+#   make vmtest DEBUG=6.1 [TESTS=...]   ... on a KASAN/kmemleak/lockdep kernel built here
 #   make selftest [TESTS=fast|full|LIST]   the runtime tests on this machine, as root, with
 #                                 the ovpn installed here (network namespaces, no qemu)
 #   make bench [QUICK=1]          performance report in qemu guests (tests/bench; ~1 h, QUICK=1 ~15 min)
@@ -102,12 +103,14 @@ check:
 	@$(TOP)/tests/run.sh
 
 # KERNEL: debian-5.10, debian-6.1, debian-6.12, debian-7.3 (its in-tree ovpn),
-# a comma list, or all; IMAGE=PATH another kernel (vmtest.sh --image), with
-# or instead of KERNEL. MODULE=path/ovpn.ko tests that module instead of one
+# a comma list, or all; IMAGE=PATH another kernel (vmtest.sh --image),
+# DEBUG=5.10|6.1|6.12 (a comma list) a debug kernel of that series
+# (vmtest.sh --debug-kernel), with or instead of KERNEL. MODULE=path/ovpn.ko tests that module instead of one
 # built from backports/. VMTEST_FLAGS passes more (e.g. --results DIR).
 vmtest: $(TOP)/backports/PROVENANCE
-	@$(TOP)/tests/vm/vmtest.sh $(if $(or $(KERNEL),$(IMAGE)),,--kernel debian-6.1) \
-		$(if $(KERNEL),--kernel '$(KERNEL)') $(if $(IMAGE),--image '$(IMAGE)') --tests '$(or $(TESTS),fast)' \
+	@$(TOP)/tests/vm/vmtest.sh $(if $(or $(KERNEL),$(IMAGE),$(DEBUG)),,--kernel debian-6.1) \
+		$(if $(KERNEL),--kernel '$(KERNEL)') $(if $(IMAGE),--image '$(IMAGE)') \
+		$(if $(DEBUG),--debug-kernel '$(DEBUG)') --tests '$(or $(TESTS),fast)' \
 		$(if $(MODULE),--module '$(MODULE)') $(VMTEST_FLAGS)
 
 # The runtime tests on this machine (root; the ovpn installed here);

@@ -5,7 +5,7 @@
 
 usage() {
 	cat <<USAGE
-Usage: vmtest.sh --kernel K[,K...] | --image PATH  [--module PATH/ovpn.ko | --native | --tree DIR]
+Usage: vmtest.sh --kernel K[,K...] | --image PATH | --debug-kernel SERIES  [--module PATH/ovpn.ko | --native | --tree DIR]
                  [--tests LIST|fast|full] [--results DIR] [--timeout SECONDS]
                  [--iterations N] [--smp N] [--cpu MODEL] [--tcg-threads single|multi]
                  [--kernel-args ARGS] [--make VAR=VALUE] [--jobs N]
@@ -26,6 +26,12 @@ console or in the guest's dmesg, on a missing end sentinel, or on a timeout.
                 vmlinuz-RELEASE, arch/x86/boot/bzImage) and lib/modules/RELEASE
                 (an unpacked package, a machine's /, a modules_install), or the
                 bzImage itself; ovpn.ko is built against lib/modules/RELEASE/build.
+--debug-kernel SERIES  (5.10, 6.1, 6.12; a comma list) a kernel of that series
+                with KASAN, kmemleak, lockdep, KFENCE and DEBUG_ATOMIC_SLEEP,
+                built from Debian's linux-source by debug-kernel.sh (cached; the
+                first build takes 20-40 min), run as an --image. A KASAN, KFENCE
+                or lockdep report fails kernel-clean as any splat does, and so
+                does an object kmemleak reports after the tests (kmemleak.txt).
 
 Which ovpn.ko the guest loads (it is put into the image's updates/ + depmod):
   --module PATH   this ovpn.ko (its vermagic must match the kernel)

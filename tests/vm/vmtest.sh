@@ -34,7 +34,7 @@ log() { echo "vmtest: $*" >&2; }
 # run-kernel.sh, image.sh, verdict.sh, report.sh).
 kernels="" report="" expect_tests="" tsv="" modsel="" modpath="" tree="$top/backports"
 tests=fast results="" timeout_s="" iters="" jobs=1 smp=2 cpu=max tcg_threads="" kargs="" makevars=()
-tools="" rootimg="" images=()
+tools="" rootimg="" images=() debug_series=""
 
 parse_args() {
 	while [ $# -gt 0 ]; do
@@ -42,6 +42,7 @@ parse_args() {
 		-h|--help) usage; exit 0 ;;
 		--kernel) kernels="$kernels ${2//,/ }"; shift 2 ;;
 		--image) images+=("$2"); shift 2 ;;
+		--debug-kernel) debug_series="$debug_series ${2//,/ }"; shift 2 ;;
 		--module) modsel=module; modpath=$(readlink -f "$2"); shift 2 ;;
 		--native) modsel=native; shift ;;
 		--tree) modsel=tree; tree=$(readlink -f "$2"); shift 2 ;;
@@ -96,6 +97,9 @@ main() {
 		[ -n "${kernels// /}" ] || kernels=$(report_kernels)
 		[ -n "$kernels" ] || die "no results under $report"
 	fi
+	for i in $debug_series; do
+		images+=("$("$here/debug-kernel.sh" "$i")") || die "--debug-kernel $i: no debug kernel"
+	done
 	for i in ${images[@]+"${images[@]}"}; do image_add "$i"; done
 	[ -n "${kernels// /}" ] || { usage >&2; exit 2; }
 	[ "${kernels// /}" != all ] || kernels="$KERNELS_ALL"
