@@ -540,6 +540,39 @@ def growth(before, after):
             if after.get(k, 0) > v0} | {k: v for k, v in after.items() if k not in before}
 
 
+def alloc_sites():
+    """{cache: {caller: live objects}} of the kmalloc caches, where the kernel
+    records each object's caller (slub_debug=U: store_user); {} elsewhere."""
+    d, out = "/sys/kernel/slab", {}
+    for c in os.listdir(d):
+        if not slabcheck.KMALLOC.match(c):
+            continue
+        try:
+            with open(os.path.join(d, c, "store_user")) as f:
+                if f.read().strip() != "1":
+                    continue
+            with open(os.path.join(d, c, "alloc_calls")) as f:
+                lines = f.read().splitlines()
+        except OSError:
+            continue
+        for line in lines:
+            p = line.split()
+            if len(p) > 1 and p[0].isdigit():
+                site = p[1] + (" " + p[2] if len(p) > 2 and p[2].startswith("[") else "")
+                out.setdefault(c, {})[site] = int(p[0])
+    return out
+
+
+def sites_grown(before, after, least):
+    """{cache: {caller: objects}} of the callers of AFTER with LEAST more objects than BEFORE."""
+    out = {}
+    for c, sites in after.items():
+        for s, n in sites.items():
+            if n - before.get(c, {}).get(s, 0) >= least:
+                out.setdefault(c, {})[s] = n - before.get(c, {}).get(s, 0)
+    return out
+
+
 def slab_record(before, peak, after):
     """The slab part of three memory() readings, for slabcheck.py: only the
     caches whose bytes differ between them."""
@@ -613,7 +646,7 @@ def scale(peers, subset, port=1194):
     rt.set_up(idx)
     fd = s.fileno()
     time.sleep(0.5)
-    m0 = memory()
+    m0, s0 = memory(), alloc_sites()
     t = time.time()
     # peer 1 is the real client; the others' endpoints are the sink's AnyIP range
     g.check("peer-new", [ifx(idx), nest_peer(peer_attrs(1, sock=fd, remote=("10.210.0.2", port),
@@ -628,6 +661,7 @@ def scale(peers, subset, port=1194):
     res["key_per_s"] = round(peers / (time.time() - t))
     time.sleep(0.5)
     m1 = memory()
+    res["alloc_sites"] = sites_grown(s0, alloc_sites(), peers // 2)
     grew = growth(m0, m1)
     grown = sum(grew.values())
     res.update(percpu_growth=grew.get("percpu", 0), slab_growth=grown - grew.get("percpu", 0),
