@@ -542,7 +542,9 @@ def growth(before, after):
 
 def alloc_sites():
     """{cache: {caller: live objects}} of the kmalloc caches, where the kernel
-    records each object's caller (slub_debug=U: store_user); {} elsewhere."""
+    records each object's caller (slub_debug=U: store_user); {} elsewhere. The
+    caller is the allocation's site, and where the kernel keeps the stack
+    (debugfs alloc_traces), "< " and the first ovpn frame under it."""
     d, out = "/sys/kernel/slab", {}
     for c in os.listdir(d):
         if not slabcheck.KMALLOC.match(c):
@@ -551,16 +553,30 @@ def alloc_sites():
             with open(os.path.join(d, c, "store_user")) as f:
                 if f.read().strip() != "1":
                     continue
-            with open(os.path.join(d, c, "alloc_calls")) as f:
-                lines = f.read().splitlines()
+            trace = "/sys/kernel/debug/slab/%s/alloc_traces" % c
+            with open(trace if os.path.exists(trace) else os.path.join(d, c, "alloc_calls")) as f:
+                text = f.read()
         except OSError:
             continue
-        for line in lines:
-            p = line.split()
-            if len(p) > 1 and p[0].isdigit():
-                site = p[1] + (" " + p[2] if len(p) > 2 and p[2].startswith("[") else "")
-                out.setdefault(c, {})[site] = int(p[0])
+        out[c] = parse_sites(text)
     return out
+
+
+def parse_sites(text):
+    """{caller: objects} of an alloc_calls/alloc_traces text."""
+    sites, site = {}, None
+    for line in text.splitlines() + [""]:
+        p = line.split()
+        if p and p[0].isdigit() and not line.startswith("        "):
+            site = p[1] + (" " + p[2] if len(p) > 2 and p[2].startswith("[") else "")
+            sites[site] = sites.get(site, 0) + int(p[0])
+        elif site and "[ovpn]" in line and "<" not in site:
+            n = sites.pop(site)
+            site = "%s < %s" % (site, line.split()[0])
+            sites[site] = sites.get(site, 0) + n
+        elif not p:
+            site = None
+    return sites
 
 
 def sites_grown(before, after, least):
