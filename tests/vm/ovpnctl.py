@@ -540,12 +540,25 @@ def growth(before, after):
             if after.get(k, 0) > v0} | {k: v for k, v in after.items() if k not in before}
 
 
+def store_user():
+    """Whether the command line turns on slub_debug's U (each object's caller)
+    for some caches: "slub_debug" alone means all its flags."""
+    with open("/proc/cmdline") as f:
+        for a in f.read().split():
+            if a == "slub_debug" or (a.startswith("slub_debug=")
+                                     and "u" in a[11:].split(",")[0].lower()):
+                return True
+    return False
+
+
 def alloc_sites():
     """{cache: {caller: live objects}} of the kmalloc caches, where the kernel
     records each object's caller (slub_debug=U: store_user); {} elsewhere. The
     caller is the allocation's site, and where the kernel keeps the stack
     (debugfs alloc_traces), "< " and the first ovpn frame under it."""
     d, out = "/sys/kernel/slab", {}
+    if not store_user():
+        return out
     for c in os.listdir(d):
         if not slabcheck.KMALLOC.match(c):
             continue
@@ -662,7 +675,9 @@ def scale(peers, subset, port=1194):
     rt.set_up(idx)
     fd = s.fileno()
     time.sleep(0.5)
-    m0, s0 = memory(), alloc_sites()
+    # the callers first: opening sysfs files makes inodes (inode_cache, dentry)
+    s0 = alloc_sites()
+    m0 = memory()
     t = time.time()
     # peer 1 is the real client; the others' endpoints are the sink's AnyIP range
     g.check("peer-new", [ifx(idx), nest_peer(peer_attrs(1, sock=fd, remote=("10.210.0.2", port),
