@@ -18,8 +18,11 @@ same verdict runs on the host on recorded or fabricated numbers:
 
 The caches judged are those ovpn's own allocations land in: every kmalloc
 cache (peers, key slots, the AEAD transforms and their templates'
-contexts are kmalloc'ed), and any other cache that grew by at least one
-object per peer while the peers were added. Each is judged against where it
+contexts are kmalloc'ed) and the caches of its data path (NET: socket
+buffers, routes). Not the caches of files, inodes and processes: the test's
+own python children move them by about an object per peer (filp, inode_cache
+and dentry grew by 40-60 objects at 50 peers in passing runs), and a peer
+allocates nothing there. Each is judged against where it
 started (before): what it kept (after - before) must not exceed the kernel's
 tolerance per cache, so that one cache's leak cannot hide behind another
 cache's noise, and what they kept together must not exceed the kernel's
@@ -36,16 +39,21 @@ import re
 import sys
 
 # bytes the judged caches may keep after the peers went, each ("cache") and
-# together ("total"): a passing run's noise (python, netlink and namespace
-# bookkeeping of the test itself)
+# together ("total"): a passing run's noise (the test's own sockets, netlink
+# and namespace bookkeeping) with room. The most that passing 50-peer runs
+# kept (tests/vm/README.md lists them per kernel) was 13.3 KiB in one cache
+# (kmalloc-96, 6.1) and 21.9 KiB together (6.1); the same bounds serve every
+# kernel, as none was seen noisier than 6.1. Both stay under the 50 KiB that
+# a leak of 1 KiB per peer keeps: the total fails it wherever it lands.
 TOLERANCE = {
-    "5.10": {"cache": 16 << 10, "total": 32 << 10},
-    "6.1": {"cache": 16 << 10, "total": 32 << 10},
-    "6.12": {"cache": 16 << 10, "total": 32 << 10},
-    "7.3": {"cache": 16 << 10, "total": 32 << 10},
+    "5.10": {"cache": 20 << 10, "total": 40 << 10},
+    "6.1": {"cache": 20 << 10, "total": 40 << 10},
+    "6.12": {"cache": 20 << 10, "total": 40 << 10},
+    "7.3": {"cache": 20 << 10, "total": 40 << 10},
 }
-TOLERANCE_OTHER = {"cache": 16 << 10, "total": 32 << 10}
+TOLERANCE_OTHER = {"cache": 20 << 10, "total": 40 << 10}
 KMALLOC = re.compile(r"^(dma-)?kmalloc(-cg|-rcl|-reclaimable|-rnd-\d+)?-\d+k?$")
+NET = re.compile(r"^(skbuff_\w+|ip_dst_cache|ip6_dst_cache)$")
 
 
 def series(release):
@@ -58,16 +66,10 @@ def tolerance(release):
     return TOLERANCE.get(series(release), TOLERANCE_OTHER)
 
 
-def judged(slab, peers):
+def judged(slab):
     """The caches ovpn allocates from (see the module's doc)."""
-    before, peak, size = slab["before"], slab["peak"], slab.get("objsize", {})
-    names = set(before) | set(peak) | set(slab["after"])
-    out = []
-    for c in sorted(names):
-        grew = peak.get(c, 0) - before.get(c, 0)
-        if KMALLOC.match(c) or (size.get(c) and grew >= peers * size[c]):
-            out.append(c)
-    return out
+    names = set(slab["before"]) | set(slab["peak"]) | set(slab["after"])
+    return [c for c in sorted(names) if KMALLOC.match(c) or NET.match(c)]
 
 
 def judge(slab, peers, release):
@@ -75,7 +77,7 @@ def judge(slab, peers, release):
     tol = tolerance(release)
     res = {"tolerance": tol, "kernel": series(release) or "other", "caches": {}}
     bad = []
-    for c in judged(slab, peers):
+    for c in judged(slab):
         b = slab["before"].get(c, 0)
         grew = max(slab["peak"].get(c, 0) - b, 0)
         kept = max(slab["after"].get(c, 0) - b, 0)
