@@ -222,7 +222,54 @@ vm_missing_script() {
 	printf 'gone\tfast\t60\tgone\tgone\tgone.sh\ta test whose script is missing\n' >> "$p/tests/vm/tests.tsv"
 	VMTESTS=fast VMTEST_KERNELS=debian-5.10 "$p/tests/t-vm.sh"
 }
+# slab_numbers LEAK RELEASE: the per-cache numbers (before, peak, after: bytes)
+# of a 50-peer scale run on RELEASE, shaped like a passing 6.1 run (its noise
+# kept), plus LEAK: none; one (a kzalloc of 1 KiB per peer never freed: in a
+# real 6.1 guest, ovpn built with that leak in ovpn_peer_new() left kmalloc-1k
+# 53248 bytes above where it started, as here); spread (1 KiB per peer as 256
+# bytes in each of four caches, each under the per-cache tolerance)
+slab_numbers() {
+	local one=0 spread=0
+	case "$1" in one) one=51200 ;; spread) spread=12800 ;; esac
+	cat <<JSON
+{"peers": 50, "kernel": "$2", "slab": {
+ "before": {"kmalloc-1k": 409600, "kmalloc-512": 262144, "kmalloc-256": 131072, "kmalloc-192": 98304,
+            "kmalloc-128": 131072, "kmalloc-96": 98304, "kmalloc-64": 131072, "filp": 262144},
+ "peak":   {"kmalloc-1k": 563200, "kmalloc-512": 287744, "kmalloc-256": 131072, "kmalloc-192": 98304,
+            "kmalloc-128": 156672, "kmalloc-96": 130560, "kmalloc-64": 153472, "filp": 266240},
+ "after":  {"kmalloc-1k": $((411648 + one)), "kmalloc-512": $((264192 + spread)),
+            "kmalloc-256": $((131072 + spread)), "kmalloc-192": $((98304 + spread)),
+            "kmalloc-128": $((131072 + spread)), "kmalloc-96": 107904, "kmalloc-64": 132864,
+            "filp": 270336},
+ "objsize": {"kmalloc-1k": 1024, "kmalloc-512": 512, "kmalloc-256": 256, "kmalloc-192": 192,
+             "kmalloc-128": 128, "kmalloc-96": 96, "kmalloc-64": 64, "filp": 256}}}
+JSON
+}
+# scale_memory LEAK: tests/vm/slabcheck.py's verdict (the scale test's) on
+# slab_numbers LEAK for each kernel of the matrix: a TAP point each
+scale_memory() {
+	local k f out rc=0
+	for k in 5.10.0-32-amd64 6.1.0-56-amd64 6.12.95+deb12-amd64 7.3.4+deb13-amd64; do
+		f="$tmp/slab-$1-$k.json"
+		slab_numbers "$1" "$k" > "$f"
+		if out=$(python3 "$TOP/tests/vm/slabcheck.py" judge "$f"); then
+			echo "ok - scale memory on $k"
+		else
+			echo "not ok - scale memory on $k: $(jq -r .why <<< "$out")"
+			rc=1
+		fi
+	done
+	return "$rc"
+}
 canfail_vm() {
+	check "vm: scale's memory check passes a 50-peer run that kept only its noise (control)" \
+		scale_memory none
+	check "vm: scale's memory check fails a module leaking a 1 KiB kzalloc per peer, on every kernel" \
+		red "$(printf 'scale memory on %s[^:]*: .*kmalloc-1k kept 53248 bytes;' '5\.10' '6\.1\.' '6\.12' '7\.3')" \
+		scale_memory one
+	check "vm: ... and 1 KiB per peer spread over four caches (each under its tolerance), on every kernel" \
+		red "$(printf 'scale memory on %s[^:]*: .*caches kept [0-9]+ bytes together;' '5\.10' '6\.1\.' '6\.12' '7\.3')" \
+		scale_memory spread
 	check "vm: the verdict on a complete passing results dir is green, 6 rows (control)" vm_green
 	check "vm: a results dir with one row removed is red, naming the row" \
 		red "debian-6\.1 unpriv-denied: missing" t_vm_report row-removed

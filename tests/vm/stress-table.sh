@@ -51,4 +51,5 @@ for k in "$@"; do
 done
 echo "(identical/listed/unlisted: answers equal to 7.3's, differing as tests/vm/nldiff-allow.yaml"
 echo " allows, differing otherwise (must be 0); B/peer: slab + percpu bytes per peer and its keys;"
-echo " returned: share of the slab growth given back after all peers were deleted)"
+echo " returned: share of the growth of the caches ovpn allocates from (tests/vm/slabcheck.py)"
+echo " that came back after all peers were deleted)"
