@@ -64,7 +64,7 @@ VM_MODDIR='$moddir'
 VM_TOOLS='$tools'
 VM_TESTS='$tests'
 VM_EXPECT_MODULE='$expect'
-VM_SELFTEST_TIMEOUT=600
+VM_SELFTEST_TIMEOUT=$((600 * $(slowdown)))
 VM_TCPDUMP_TIMEOUT=${VM_TCPDUMP_TIMEOUT:-20s}
 VM_TCPDUMP_SETTLE=${VM_TCPDUMP_SETTLE:-10}
 VM_LIFECYCLE_ITERS=$iters
@@ -77,14 +77,18 @@ ENV
 	done
 }
 
+# slowdown: how much slower the kernel runs the same work: debug-kernel.sh's
+# (KASAN, lockdep, kmemleak) about 5-8x (program starts, 6.1), else 1
+slowdown() {
+	case "$KABI" in *-ovpn-debug) echo 8 ;; *) echo 1 ;; esac
+}
+
 # guest_timeout: the bound of one qemu run
 guest_timeout() {
 	local t tmo=120
 	[ -z "$timeout_s" ] || { echo "$timeout_s"; return; }
 	for t in $tests; do tmo=$((tmo + $(vm_budget "$t" "$iters"))); done
-	# debug-kernel.sh's kernels run the same work about 3x slower (KASAN)
-	case "$KABI" in *-ovpn-debug) tmo=$((tmo * 3)) ;; esac
-	echo "$tmo"
+	echo $((tmo * $(slowdown)))
 }
 
 # run_kernel ALIAS: one kernel's run, results in $results/ALIAS; non-zero if
