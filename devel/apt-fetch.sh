@@ -22,6 +22,10 @@ default) or, for the cross builds' kernel headers, arm64, armhf or i386
                     starting with PREFIX, one a line (the index, no download)
   --update          force an apt index refresh (otherwise refreshed once a day,
                     and when the list of suites changes)
+  --deps SUITE      also every package they depend on (Pre-Depends, Depends,
+                    no Recommends), as apt would install them on an empty SUITE
+                    system of their architecture (the :ARCH of the first; arm64
+                    also has trixie-backports): a foreign test guest's userland
 
 Environment: XDG_CACHE_HOME (cache root, default ~/.cache); APT_FETCH_MIRROR and
 APT_FETCH_SECURITY_MIRROR (default: the mirrors of the machine's apt sources,
@@ -33,6 +37,7 @@ cache="${XDG_CACHE_HOME:-$HOME/.cache}/ovpn-backports/apt"
 unpack=""
 printver=0
 names=""
+deps=""
 force=0
 pkgs=()
 while [ $# -gt 0 ]; do
@@ -42,6 +47,7 @@ while [ $# -gt 0 ]; do
 	--print-version) printver=1; shift ;;
 	--names) names="$2"; shift 2 ;;
 	--update) force=1; shift ;;
+	--deps) deps="$2"; shift 2 ;;
 	-*) echo "apt-fetch.sh: unknown option $1" >&2; exit 2 ;;
 	*) pkgs+=("$1"); shift ;;
 	esac
@@ -72,6 +78,8 @@ if [ "$foreign" = 1 ]; then
 		echo "deb [signed-by=$key arch=arm64,armhf,i386] $mirror $suite main"
 	done > "$src.new"
 	echo "deb [signed-by=$key arch=arm64,armhf,i386] $security bookworm-security main" >> "$src.new"
+	# OpenVPN 2.7 for the arm64 test guests' userland (tests/vm/rootimg-arch.sh)
+	echo "deb [signed-by=$key arch=arm64] $mirror trixie-backports main" >> "$src.new"
 else
 	for suite in bullseye bookworm bookworm-backports trixie trixie-backports sid; do
 		echo "deb [signed-by=$key] $mirror $suite main"
@@ -134,6 +142,21 @@ if [ -n "$names" ]; then
 	exit 0
 fi
 
+# Resolve the dependencies: apt-get's plan for an empty system of that
+# architecture (its own cache file: another native architecture)
+if [ -n "$deps" ]; then
+	darch=amd64
+	case "${pkgs[0]%%[=/]*}" in *:*) darch="${pkgs[0]%%[=/]*}"; darch="${darch##*:}" ;; esac
+	aptopts+=(-o "APT::Architecture=$darch" -o "APT::Default-Release=$deps"
+		-o "Dir::Cache::pkgcache=$lists/pkgcache-$darch.bin" -o "Dir::Cache::srcpkgcache=")
+	plan=$(apt-get "${aptopts[@]}" -s -qq install --no-install-recommends "${pkgs[@]}") || {
+		echo "apt-fetch.sh: apt cannot resolve ${pkgs[*]} in $deps for $darch" >&2
+		exit 1
+	}
+	# "Inst NAME (VERSION SUITES [ARCH])"
+	mapfile -t pkgs < <(echo "$plan" | awk '$1 == "Inst" { sub(/^\(/, "", $3); print $2 "=" $3 }')
+fi
+
 if [ "$printver" = 1 ]; then
 	for p in "${pkgs[@]}"; do
 		v=$(pkg_version "$p") || exit 1
@@ -147,14 +170,19 @@ for p in "${pkgs[@]}"; do
 	pkg="${p%%[=/]*}"
 	name="${pkg%:*}"
 	ver=$(pkg_version "$p") || exit 1
+	arch="${darch:-amd64}"
+	[ "$pkg" = "$name" ] || arch="${pkg##*:}"
 	# apt-get download names files NAME_VER_ARCH.deb with ':' escaped as %3a
-	existing=$(find . -maxdepth 1 -name "${name}_${ver//:/%3a}_*.deb" | head -n1)
+	# (the same name and version of another architecture is another file)
+	existing=$(find . -maxdepth 1 \( -name "${name}_${ver//:/%3a}_$arch.deb" -o \
+		-name "${name}_${ver//:/%3a}_all.deb" \) | head -n1)
 	if [ -z "$existing" ]; then
 		apt-get "${aptopts[@]}" -qq download "$pkg=$ver" >&2 || {
 			echo "apt-fetch.sh: cannot download $pkg=$ver" >&2
 			exit 1
 		}
-		existing=$(find . -maxdepth 1 -name "${name}_${ver//:/%3a}_*.deb" | head -n1)
+		existing=$(find . -maxdepth 1 \( -name "${name}_${ver//:/%3a}_$arch.deb" -o \
+			-name "${name}_${ver//:/%3a}_all.deb" \) | head -n1)
 	fi
 	deb="$cache/debs/${existing#./}"
 	if [ -n "$unpack" ]; then

@@ -9,6 +9,8 @@ top=$(cd "$here/../.." && pwd)
 . "$top/devel/kernels.sh"
 # shellcheck source=tests/vm/common.sh
 . "$here/common.sh"
+# shellcheck source=tests/vm/qemu-arch.sh
+. "$here/qemu-arch.sh"
 # shellcheck source=tests/vm/image.sh
 . "$here/image.sh"
 # shellcheck source=tests/vm/verdict.sh
@@ -32,7 +34,7 @@ log() { echo "vmtest: $*" >&2; }
 # run-kernel.sh, image.sh, verdict.sh, report.sh).
 kernels="" report="" expect_tests="" tsv="" modsel="" modpath="" tree="$top/backports"
 tests=fast results="" timeout_s="" iters="" jobs=1 smp=2 cpu=max tcg_threads="" kargs="" makevars=()
-tools="" rootimg=""
+declare -A userland_of=() # ARCH: "TOOLS ROOTIMG BUSYBOX" (run-kernel.sh's prepare_run)
 
 parse_args() {
 	while [ $# -gt 0 ]; do
@@ -85,10 +87,14 @@ report_kernels() {
 }
 
 check_host() {
-	local tool
-	for tool in qemu-system-x86_64 busybox depmod modprobe cpio xz zstd mke2fs; do
+	local tool a
+	for tool in busybox depmod modprobe cpio xz zstd mke2fs; do
 		command -v "$tool" >/dev/null ||
 			die "$tool not found: install the packages in tests/vm/host-packages.txt"
+	done
+	for a in $(run_arches); do
+		arch_setup "$a" || die "no guest for $a"
+		command -v "$qemu_bin" >/dev/null || die "$qemu_bin not found: apt-get install $qemu_pkg"
 	done
 	case "$(ldd /bin/busybox 2>&1 || true)" in
 	*"not a dynamic"*) ;;
