@@ -14,7 +14,9 @@ private apt configuration, and prints the paths of the .deb files.
 PKG alone is the newest version in any suite, PKG=VER that version,
 PKG/SUITE the version SUITE has (e.g. coccinelle/trixie). ARCH is amd64 (the
 default) or, for the cross builds' kernel headers, arm64, armhf or i386
-(indexed for bullseye, bookworm, bookworm-security, bookworm-backports, trixie).
+or s390x (indexed for bullseye, bookworm, bookworm-security,
+bookworm-backports, trixie; arm64 and s390x also trixie-backports: the
+foreign test guests' userland).
 
   --unpack DIR      also dpkg -x every package into DIR
   --print-version   print "PKG VERSION" for each package instead of downloading
@@ -59,7 +61,7 @@ done
 # as PKG:ARCH, tests/t-cross.sh), refreshed only when those are asked for.
 foreign=0
 for p in "${pkgs[@]}"; do
-	case "${p%%[=/]*}" in *:arm64|*:armhf|*:i386) foreign=1 ;; esac
+	case "${p%%[=/]*}" in *:arm64|*:armhf|*:i386|*:s390x) foreign=1 ;; esac
 done
 key="/usr/share/keyrings/debian-archive-keyring.gpg"
 # the machine's own Debian mirror and security mirror (devel/apt-mirror.sh)
@@ -75,11 +77,12 @@ if [ "$foreign" = 1 ]; then
 	lists="$cache/lists-cross"
 	src="$cache/sources-cross.list"
 	for suite in bullseye bookworm bookworm-backports trixie; do
-		echo "deb [signed-by=$key arch=arm64,armhf,i386] $mirror $suite main"
+		echo "deb [signed-by=$key arch=arm64,armhf,i386,s390x] $mirror $suite main"
 	done > "$src.new"
-	echo "deb [signed-by=$key arch=arm64,armhf,i386] $security bookworm-security main" >> "$src.new"
-	# OpenVPN 2.7 for the arm64 test guests' userland (tests/vm/rootimg-arch.sh)
-	echo "deb [signed-by=$key arch=arm64] $mirror trixie-backports main" >> "$src.new"
+	echo "deb [signed-by=$key arch=arm64,armhf,i386,s390x] $security bookworm-security main" >> "$src.new"
+	# OpenVPN 2.7 for the userland of the arm64 and s390x test guests
+	# (tests/vm/rootimg-arch.sh)
+	echo "deb [signed-by=$key arch=arm64,s390x] $mirror trixie-backports main" >> "$src.new"
 else
 	for suite in bullseye bookworm bookworm-backports trixie trixie-backports sid; do
 		echo "deb [signed-by=$key] $mirror $suite main"
@@ -105,7 +108,7 @@ aptopts=(
 	-o "APT::Architectures::=amd64"
 )
 [ "$foreign" = 0 ] || aptopts+=(-o "APT::Architectures::=arm64" -o "APT::Architectures::=armhf"
-	-o "APT::Architectures::=i386" -o "Dir::Cache::pkgcache=$lists/pkgcache.bin"
+	-o "APT::Architectures::=i386" -o "APT::Architectures::=s390x" -o "Dir::Cache::pkgcache=$lists/pkgcache.bin"
 	-o "Dir::Cache::srcpkgcache=$lists/srcpkgcache.bin")
 
 stamp="$lists/.stamp"

@@ -13,7 +13,7 @@ usage() {
 	cat <<'USAGE'
 Usage: build-tools-arch.sh ARCH
 
-Prints the directory holding the guest test tools for ARCH (arm64), laid out
+Prints the directory holding the guest test tools for ARCH (arm64, s390x), laid out
 as build-tools.sh's, building it first unless a cached copy exists:
   tree/...                   build-tools.sh's selftests, ynl and specs
   tree/.../ovpn-cli          cross-built statically with ARCH's compiler
@@ -31,6 +31,7 @@ die() { echo "build-tools-arch: $*" >&2; exit 1; }
 case "${1:-}" in
 -h|--help) usage; exit 0 ;;
 arm64) arch=arm64 cc=aarch64-linux-gnu-gcc-12 ;;
+s390x) arch=s390x cc=s390x-linux-gnu-gcc-12 ;;
 *) usage >&2; exit 2 ;;
 esac
 command -v "$cc" >/dev/null || die "no $cc (Debian: apt-get install gcc-12-${cc%-gcc-12})"

@@ -8,7 +8,7 @@
 # shellcheck disable=SC2034 # what it sets is read by image.sh, run-kernel.sh, vmtest.sh
 
 # The architectures a guest can boot on
-GUEST_ARCHES="amd64 arm64"
+GUEST_ARCHES="amd64 arm64 s390x"
 
 # arch_setup ARCH: sets qemu_bin, qemu_pkg (the Debian package that has it),
 # qemu_args (machine and CPU) and arch_kargs (its kernel command line).
@@ -19,7 +19,9 @@ GUEST_ARCHES="amd64 arm64"
 # and timer). arm64: the virt board (PCIe: virtio-blk and virtio-9p as on
 # x86_64), -cpu max with QEMU's own pointer authentication algorithm
 # (pauth-impdef: the architected one, QARMA, is slow to emulate; the guest
-# only needs the keys to work, not a particular cipher).
+# only needs the keys to work, not a particular cipher). s390x (big-endian):
+# the s390-ccw-virtio machine (virtio over channel I/O, built into Debian's
+# kernel), the SCLP console.
 arch_setup() {
 	case "$1" in
 	amd64)
@@ -31,6 +33,10 @@ arch_setup() {
 		qemu_args=(-M virt -cpu "$cpu")
 		[ "$cpu" != max ] || qemu_args=(-M virt -cpu "max,pauth-impdef=on")
 		arch_kargs="console=ttyAMA0" ;;
+	s390x)
+		qemu_bin=qemu-system-s390x qemu_pkg=qemu-system-misc
+		qemu_args=(-M s390-ccw-virtio -cpu "$cpu")
+		arch_kargs="console=ttysclp0" ;;
 	*)
 		echo "vmtest: no guest for $1 (guests: $GUEST_ARCHES)" >&2
 		return 1 ;;
@@ -40,7 +46,7 @@ arch_setup() {
 # arch_kernel ARCH IMAGE OUT: the kernel file qemu boots, made from the
 # Debian image file: x86_64's bzImage as its ELF (qemu boots it via PVH,
 # skipping the guest's own slow decompression under TCG); arm64's Image
-# (qemu takes it, also gzip-compressed) as it is.
+# (qemu takes it, also gzip-compressed) and s390x's image as they are.
 arch_kernel() {
 	case "$1" in
 	amd64) extract_vmlinux "$2" "$3" ;;
