@@ -11,9 +11,9 @@ Usage: vmtest.sh --kernel K[,K...] [--module PATH/ovpn.ko | --native | --tree DI
                  [--kernel-args ARGS] [--make VAR=VALUE] [--jobs N]
        vmtest.sh --report DIR [--kernel K,...] [--expect LIST] [--tsv]
 
-Boots each kernel K (one of: $KERNELS_ALL; or "all"; or an arm64
-one: debian-SERIES-arm64, debian-ABI-arm64) in qemu-system-x86_64 -accel tcg
-(arm64: qemu-system-aarch64 -M virt, qemu-arch.sh) with a local root image of
+Boots each kernel K (one of: $KERNELS_ALL; or "all"; or an arm64 or
+s390x one: debian-6.1-arm64, debian-6.1.0-50-s390x) in qemu-system-x86_64
+-accel tcg (arm64, s390x: their own qemu, qemu-arch.sh) with a local root image of
 the guest's userland (rootimg.sh; arm64: Debian's, rootimg-arch.sh) over the
 host's root shared read-only over virtio-9p
 (a tmpfs overlay on top), runs the tests in the guest and prints a results
