@@ -14,7 +14,9 @@ private apt configuration, and prints the paths of the .deb files.
 PKG alone is the newest version in any suite, PKG=VER that version,
 PKG/SUITE the version SUITE has (e.g. coccinelle/trixie). ARCH is amd64 (the
 default) or, for the cross builds' kernel headers, arm64, armhf or i386
-(indexed for bullseye, bookworm, bookworm-security, bookworm-backports, trixie).
+or s390x (indexed for bullseye, bookworm, bookworm-security,
+bookworm-backports, trixie; arm64 and s390x also trixie-backports: the
+foreign test guests' userland).
 
   --unpack DIR      also dpkg -x every package into DIR
   --print-version   print "PKG VERSION" for each package instead of downloading
@@ -22,6 +24,10 @@ default) or, for the cross builds' kernel headers, arm64, armhf or i386
                     starting with PREFIX, one a line (the index, no download)
   --update          force an apt index refresh (otherwise refreshed once a day,
                     and when the list of suites changes)
+  --deps SUITE      also every package they depend on (Pre-Depends, Depends,
+                    no Recommends), as apt would install them on an empty SUITE
+                    system of their architecture (the :ARCH of the first; arm64
+                    also has trixie-backports): a foreign test guest's userland
 
 Environment: XDG_CACHE_HOME (cache root, default ~/.cache); APT_FETCH_MIRROR and
 APT_FETCH_SECURITY_MIRROR (default: the mirrors of the machine's apt sources,
@@ -33,6 +39,7 @@ cache="${XDG_CACHE_HOME:-$HOME/.cache}/ovpn-backports/apt"
 unpack=""
 printver=0
 names=""
+deps=""
 force=0
 pkgs=()
 while [ $# -gt 0 ]; do
@@ -42,6 +49,7 @@ while [ $# -gt 0 ]; do
 	--print-version) printver=1; shift ;;
 	--names) names="$2"; shift 2 ;;
 	--update) force=1; shift ;;
+	--deps) deps="$2"; shift 2 ;;
 	-*) echo "apt-fetch.sh: unknown option $1" >&2; exit 2 ;;
 	*) pkgs+=("$1"); shift ;;
 	esac
@@ -53,7 +61,7 @@ done
 # as PKG:ARCH, tests/t-cross.sh), refreshed only when those are asked for.
 foreign=0
 for p in "${pkgs[@]}"; do
-	case "${p%%[=/]*}" in *:arm64|*:armhf|*:i386) foreign=1 ;; esac
+	case "${p%%[=/]*}" in *:arm64|*:armhf|*:i386|*:s390x) foreign=1 ;; esac
 done
 key="/usr/share/keyrings/debian-archive-keyring.gpg"
 # the machine's own Debian mirror and security mirror (devel/apt-mirror.sh)
@@ -69,9 +77,12 @@ if [ "$foreign" = 1 ]; then
 	lists="$cache/lists-cross"
 	src="$cache/sources-cross.list"
 	for suite in bullseye bookworm bookworm-backports trixie; do
-		echo "deb [signed-by=$key arch=arm64,armhf,i386] $mirror $suite main"
+		echo "deb [signed-by=$key arch=arm64,armhf,i386,s390x] $mirror $suite main"
 	done > "$src.new"
-	echo "deb [signed-by=$key arch=arm64,armhf,i386] $security bookworm-security main" >> "$src.new"
+	echo "deb [signed-by=$key arch=arm64,armhf,i386,s390x] $security bookworm-security main" >> "$src.new"
+	# OpenVPN 2.7 for the userland of the arm64 and s390x test guests
+	# (tests/vm/rootimg-arch.sh)
+	echo "deb [signed-by=$key arch=arm64,s390x] $mirror trixie-backports main" >> "$src.new"
 else
 	for suite in bullseye bookworm bookworm-backports trixie trixie-backports sid; do
 		echo "deb [signed-by=$key] $mirror $suite main"
@@ -97,7 +108,7 @@ aptopts=(
 	-o "APT::Architectures::=amd64"
 )
 [ "$foreign" = 0 ] || aptopts+=(-o "APT::Architectures::=arm64" -o "APT::Architectures::=armhf"
-	-o "APT::Architectures::=i386" -o "Dir::Cache::pkgcache=$lists/pkgcache.bin"
+	-o "APT::Architectures::=i386" -o "APT::Architectures::=s390x" -o "Dir::Cache::pkgcache=$lists/pkgcache.bin"
 	-o "Dir::Cache::srcpkgcache=$lists/srcpkgcache.bin")
 
 stamp="$lists/.stamp"
@@ -134,6 +145,21 @@ if [ -n "$names" ]; then
 	exit 0
 fi
 
+# Resolve the dependencies: apt-get's plan for an empty system of that
+# architecture (its own cache file: another native architecture)
+if [ -n "$deps" ]; then
+	darch=amd64
+	case "${pkgs[0]%%[=/]*}" in *:*) darch="${pkgs[0]%%[=/]*}"; darch="${darch##*:}" ;; esac
+	aptopts+=(-o "APT::Architecture=$darch" -o "APT::Default-Release=$deps"
+		-o "Dir::Cache::pkgcache=$lists/pkgcache-$darch.bin" -o "Dir::Cache::srcpkgcache=")
+	plan=$(apt-get "${aptopts[@]}" -s -qq install --no-install-recommends "${pkgs[@]}") || {
+		echo "apt-fetch.sh: apt cannot resolve ${pkgs[*]} in $deps for $darch" >&2
+		exit 1
+	}
+	# "Inst NAME (VERSION SUITES [ARCH])"
+	mapfile -t pkgs < <(echo "$plan" | awk '$1 == "Inst" { sub(/^\(/, "", $3); print $2 "=" $3 }')
+fi
+
 if [ "$printver" = 1 ]; then
 	for p in "${pkgs[@]}"; do
 		v=$(pkg_version "$p") || exit 1
@@ -147,14 +173,19 @@ for p in "${pkgs[@]}"; do
 	pkg="${p%%[=/]*}"
 	name="${pkg%:*}"
 	ver=$(pkg_version "$p") || exit 1
+	arch="${darch:-amd64}"
+	[ "$pkg" = "$name" ] || arch="${pkg##*:}"
 	# apt-get download names files NAME_VER_ARCH.deb with ':' escaped as %3a
-	existing=$(find . -maxdepth 1 -name "${name}_${ver//:/%3a}_*.deb" | head -n1)
+	# (the same name and version of another architecture is another file)
+	existing=$(find . -maxdepth 1 \( -name "${name}_${ver//:/%3a}_$arch.deb" -o \
+		-name "${name}_${ver//:/%3a}_all.deb" \) | head -n1)
 	if [ -z "$existing" ]; then
 		apt-get "${aptopts[@]}" -qq download "$pkg=$ver" >&2 || {
 			echo "apt-fetch.sh: cannot download $pkg=$ver" >&2
 			exit 1
 		}
-		existing=$(find . -maxdepth 1 -name "${name}_${ver//:/%3a}_*.deb" | head -n1)
+		existing=$(find . -maxdepth 1 \( -name "${name}_${ver//:/%3a}_$arch.deb" -o \
+			-name "${name}_${ver//:/%3a}_all.deb" \) | head -n1)
 	fi
 	deb="$cache/debs/${existing#./}"
 	if [ -n "$unpack" ]; then

@@ -5,7 +5,8 @@
 # A kernel's name is debian-SERIES[-ARCH] (a pinned point release of the series:
 # debian-6.1, debian-6.1-arm64, debian-5.10-i386) or debian-ABI[-ARCH] (any point
 # release Debian's mirror has: debian-6.1.0-57, debian-6.12.118+deb12-armhf).
-# ARCH is a Debian architecture: amd64 (the default), arm64, armhf or i386.
+# ARCH is a Debian architecture: amd64 (the default), arm64, armhf, i386 or
+# s390x (big-endian: not in the build matrix, booted by vmtest.sh on request).
 
 # The pinned point release (ABI) of each series
 kernel_pinned_abi() {
@@ -28,7 +29,8 @@ kernel_arch_info() {
 	arm64) KFLAVOUR=arm64 KMAKE_ARCH=arm64 KCROSS=aarch64-linux-gnu- ;;
 	armhf) KFLAVOUR=armmp KMAKE_ARCH=arm KCROSS=arm-linux-gnueabihf- ;;
 	i386) KFLAVOUR=686-pae KMAKE_ARCH=x86 KCROSS=i686-linux-gnu- ;;
-	*) echo "unknown architecture '$1' (known: amd64 arm64 armhf i386)" >&2; return 1 ;;
+	s390x) KFLAVOUR=s390x KMAKE_ARCH=s390 KCROSS=s390x-linux-gnu- ;;
+	*) echo "unknown architecture '$1' (known: amd64 arm64 armhf i386 s390x)" >&2; return 1 ;;
 	esac
 }
 
@@ -47,7 +49,7 @@ kernel_info() {
 	rest="${name#debian-}"
 	[ "$rest" != "$name" ] || { echo "unknown kernel '$1' (known: $KERNELS_ALL $KERNELS_CROSS, or debian-ABI[-ARCH])" >&2; return 1; }
 	case "$rest" in
-	*-amd64|*-arm64|*-armhf|*-i386) arch="${rest##*-}"; rest="${rest%-*}" ;;
+	*-amd64|*-arm64|*-armhf|*-i386|*-s390x) arch="${rest##*-}"; rest="${rest%-*}" ;;
 	esac
 	kernel_arch_info "$arch" || return 1
 	if [[ "$rest" =~ ^[0-9]+\.[0-9]+$ ]]; then

@@ -183,10 +183,11 @@ image_stage() {
 	echo "$dir"
 }
 
-# kernel_setup ALIAS: KABI (the release) of ALIAS
+# kernel_setup ALIAS: KABI (the release) and KDEB_ARCH of ALIAS (an --image
+# is an x86_64 kernel)
 kernel_setup() {
 	case "$1" in
-	image-*) image_locate "${image_path[$1]}"; KABI="$IMG_REL" ;;
+	image-*) image_locate "${image_path[$1]}"; KABI="$IMG_REL" KDEB_ARCH=amd64 ;;
 	*) kernel_info "$1" ;;
 	esac
 }

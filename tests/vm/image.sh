@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The guest's boot, for vmtest.sh (sourced): the kernel as an ELF, the
 # initramfs, our module in the image's module tree, and the qemu command.
-# Reads vmtest.sh's globals: here (tests/vm), smp, cpu, tcg_threads, kargs, rootimg.
+# Reads vmtest.sh's globals: here (tests/vm), smp, tcg_threads, kargs, and
+# those of qemu-arch.sh's arch_setup and arch_userland for the kernel's
+# architecture (qemu_bin, qemu_args, arch_kargs, rootimg, boot_busybox).
 # shellcheck disable=SC2154 # those globals are set by vmtest.sh
 
 # extract_vmlinux BZIMAGE OUT: the ELF inside a bzImage (qemu boots it via
@@ -40,7 +42,7 @@ make_initramfs() {
 	local img="$1" kabi="$2" out="$3" d n=0 m cmd ko base
 	d=$(mktemp -d)
 	mkdir -p "$d/bin" "$d/modules" "$d/proc" "$d/sys" "$d/dev"
-	cp /bin/busybox "$d/bin/busybox"
+	cp "$boot_busybox" "$d/bin/busybox"
 	install -m755 "$here/initramfs-init" "$d/init"
 	for m in virtio_pci 9pnet_virtio 9p overlay virtio_blk ext4; do
 		while read -r cmd ko _; do
@@ -68,15 +70,16 @@ install_module() {
 	depmod -b "$img" "$kabi"
 }
 
-# prepare_boot IMG KABI: make (once, cached in IMG) the ELF kernel and the
-# initramfs; sets boot_kernel and boot_initrd.
+# prepare_boot IMG KABI: make (once, cached in IMG) the kernel qemu boots
+# (qemu-arch.sh's arch_kernel for $KDEB_ARCH) and the initramfs; sets
+# boot_kernel and boot_initrd.
 prepare_boot() {
 	local img="$1" kabi="$2" bz ikey
 	boot_kernel="$img/.vmtest-vmlinux"
 	if ! [ -s "$boot_kernel" ]; then
 		bz=$(find "$img/boot" "$img/lib/modules/$kabi/" -maxdepth 1 -name "vmlinuz*" 2>/dev/null | head -n1 || true)
 		[ -n "$bz" ] || die "no vmlinuz in $img"
-		extract_vmlinux "$bz" "$boot_kernel"
+		arch_kernel "$KDEB_ARCH" "$bz" "$boot_kernel"
 	fi
 	ikey=$(cat "$here/initramfs-init" "$here/image.sh" | sha256sum | cut -c1-12)
 	boot_initrd="$img/.vmtest-initramfs-$ikey"
@@ -86,13 +89,8 @@ prepare_boot() {
 	fi
 }
 
-# The guest kernel's command line. tsc=reliable: TCG's TSC is one clock for
-# all vCPUs, but 5.10's boot-time sync check finds the vCPUs' TSCs apart and
-# falls back to the HPET clocksource, each read of which is an emulated MMIO
-# access (measured: program starts cost the same either way; the clock is
-# read on every packet and timer).
-KERNEL_ARGS="console=ttyS0 loglevel=5 panic=-1 oops=panic mitigations=off random.trust_cpu=on"
-KERNEL_ARGS+=" net.ifnames=0 tsc=reliable"
+# The guest kernel's command line (and qemu-arch.sh's arch_kargs: the console)
+KERNEL_ARGS="loglevel=5 panic=-1 oops=panic mitigations=off random.trust_cpu=on net.ifnames=0"
 
 # guest_tcg_threads ALIAS: qemu's -accel tcg,thread= for ALIAS (--tcg-threads,
 # else multi, single for 7.x). With one host thread per vCPU, 7.3 guests
@@ -116,11 +114,11 @@ guest_tcg_threads() {
 boot_guest() {
 	local res="$1" tmo="$2" tag="$3" rc
 	set +e
-	timeout -k 30 "$tmo" qemu-system-x86_64 -accel "tcg,thread=$(guest_tcg_threads "$tag")" -cpu "$cpu" -m 2G -smp "$smp" \
+	timeout -k 30 "$tmo" "$qemu_bin" "${qemu_args[@]}" -accel "tcg,thread=$(guest_tcg_threads "$tag")" -m 2G -smp "$smp" \
 		-display none -nodefaults -no-reboot -serial stdio -monitor none -nic none \
 		-kernel "$boot_kernel" -initrd "$boot_initrd" \
 		${rootimg:+-drive "file=$rootimg,if=virtio,format=raw,readonly=on"} \
-		-append "$KERNEL_ARGS vmtest.guest=$here/guest.sh$kargs" \
+		-append "$arch_kargs $KERNEL_ARGS vmtest.guest=$here/guest.sh$kargs" \
 		-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap" \
 		-virtfs "local,path=$res,mount_tag=vmresults,security_model=none,multidevs=remap" \
 		< /dev/null 2>&1 | sed -u 's/\r$//' | tee "$res/console.log" |

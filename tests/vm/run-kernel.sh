@@ -94,8 +94,10 @@ guest_timeout() {
 # run_kernel ALIAS: one kernel's run, results in $results/ALIAS; non-zero if
 # anything failed
 run_kernel() {
-	local alias="$1" res img moddir tb tmo rc=0 sel ko expect
+	local alias="$1" res img moddir tb tmo rc=0 sel ko expect tools rootimg boot_busybox
 	kernel_setup "$alias"
+	arch_setup "$KDEB_ARCH" || die "$alias: no guest for its architecture"
+	read -r tools rootimg boot_busybox <<< "${userland_of[$KDEB_ARCH]}"
 	res="$results/$alias"
 	rm -rf "$res"
 	mkdir -p "$res"
@@ -133,12 +135,16 @@ run_kernel() {
 	return "$rc"
 }
 
-# check_host: the host has what the guests need
+# check_host: the host has what the guests of the run's architectures need
 check_host() {
-	local tool
-	for tool in qemu-system-x86_64 busybox depmod modprobe cpio xz zstd mke2fs; do
+	local tool a
+	for tool in busybox depmod modprobe cpio xz zstd mke2fs; do
 		command -v "$tool" >/dev/null ||
 			die "$tool not found: install the packages in tests/vm/host-packages.txt"
+	done
+	for a in $(run_arches); do
+		arch_setup "$a" || die "no guest for $a"
+		command -v "$qemu_bin" >/dev/null || die "$qemu_bin not found: apt-get install $qemu_pkg"
 	done
 	case "$(ldd /bin/busybox 2>&1 || true)" in
 	*"not a dynamic"*) ;;
@@ -146,15 +152,26 @@ check_host() {
 	esac
 }
 
-# prepare_run: what every kernel's run shares (tools, root image, the
-# nldiff-random seed and order)
+# run_arches: the architectures of the run's kernels
+run_arches() {
+	local k
+	for k in $kernels; do
+		(kernel_setup "$k" >/dev/null && echo "$KDEB_ARCH") || die "unknown kernel $k"
+	done | sort -u
+}
+
+# prepare_run: what every kernel's run shares (tools, root image and
+# initramfs busybox of each architecture: userland_of; the nldiff-random
+# seed and order)
 prepare_run() {
-	local tb
+	local tb a tools rootimg boot_busybox
 	check_host
-	tb=$(date +%s)
-	tools=$("$here/build-tools.sh")
-	rootimg=$("$here/rootimg.sh" "$tools")
-	log "test tools: $tools, root image: $rootimg ($(($(date +%s) - tb)) s)"
+	for a in $(run_arches); do
+		tb=$(date +%s)
+		arch_userland "$a"
+		userland_of[$a]="$tools $rootimg $boot_busybox"
+		log "$a: test tools: $tools, root image: $rootimg ($(($(date +%s) - tb)) s)"
+	done
 	case " $tests " in
 	*" nldiff-random "*)
 		# one random set for every kernel of the run, diffed with the answers

@@ -11,9 +11,11 @@ Usage: vmtest.sh --kernel K[,K...] | --image PATH | --debug-kernel SERIES  [--mo
                  [--kernel-args ARGS] [--make VAR=VALUE] [--jobs N]
        vmtest.sh --report DIR [--kernel K,...] [--expect LIST] [--tsv]
 
-Boots each kernel K (one of: $KERNELS_ALL; or "all") in
-qemu-system-x86_64 -accel tcg with a local root image of the guest's
-userland (rootimg.sh) over the host's root shared read-only over virtio-9p
+Boots each kernel K (one of: $KERNELS_ALL; or "all"; or an arm64 or
+s390x one: debian-6.1-arm64, debian-6.1.0-50-s390x) in qemu-system-x86_64
+-accel tcg (arm64, s390x: their own qemu, qemu-arch.sh) with a local root image of
+the guest's userland (rootimg.sh; arm64: Debian's, rootimg-arch.sh) over the
+host's root shared read-only over virtio-9p
 (a tmpfs overlay on top), runs the tests in the guest and prints a results
 table and a final "N passed, N failed" line. Exits non-zero on any test
 failure, on a result row missing or duplicated (each test writes the rows

@@ -9,6 +9,8 @@ top=$(cd "$here/../.." && pwd)
 . "$top/devel/kernels.sh"
 # shellcheck source=tests/vm/common.sh
 . "$here/common.sh"
+# shellcheck source=tests/vm/qemu-arch.sh
+. "$here/qemu-arch.sh"
 # shellcheck source=tests/vm/image.sh
 . "$here/image.sh"
 # shellcheck source=tests/vm/verdict.sh
@@ -34,7 +36,8 @@ log() { echo "vmtest: $*" >&2; }
 # run-kernel.sh, image.sh, verdict.sh, report.sh).
 kernels="" report="" expect_tests="" tsv="" modsel="" modpath="" tree="$top/backports"
 tests=fast results="" timeout_s="" iters="" jobs=1 smp=2 cpu=max tcg_threads="" kargs="" makevars=()
-tools="" rootimg="" images=() debug_series=""
+images=() debug_series=""
+declare -A userland_of=() # ARCH: "TOOLS ROOTIMG BUSYBOX" (run-kernel.sh's prepare_run)
 
 parse_args() {
 	while [ $# -gt 0 ]; do
