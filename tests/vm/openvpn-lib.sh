@@ -18,13 +18,17 @@ ovpn_netns_pair() { vm_netns_pair "$1" "$2" 10.201.0; }
 
 # ovpn_conf DIR ROLE MODE PROTO CIPHER [NAME PEER...]: the configuration of
 # ROLE (server | client) in MODE (server: topology subnet, 10.8.0.0/24; p2p:
-# 10.9.0.1 and .2) over PROTO (udp | tcp) with CIPHER, certificates from DIR
-# (ovpn_mkcert): its own DIR/NAME (default ROLE), accepting those of each PEER
-# (default: the other role; a server with several clients lists them all)
+# 10.9.0.1 and .2) over PROTO (udp | tcp: IPv4 to 10.201.0.1; in server
+# mode also udp6 | tcp6: a server on [::], dual-stack, and a client to
+# fd01::1 over IPv6) with CIPHER, certificates from DIR (ovpn_mkcert): its own
+# DIR/NAME (default ROLE), accepting those of each PEER (default: the other
+# role; a server with several clients lists them all)
 ovpn_conf() {
 	local dir="$1" role="$2" mode="$3" proto="$4" cipher="$5" name="${6:-$2}" peers=(client)
+	local fam=4 local="local 10.201.0.1" remote=10.201.0.1
 	[ "$role" = server ] || peers=(server)
 	[ $# -lt 7 ] || peers=("${@:7}")
+	case "$proto" in *6) fam=6 local="" remote=fd01::1 proto=${proto%6} ;; esac
 	cat <<CONF
 dev tun0
 dev-type tun
@@ -37,11 +41,11 @@ keepalive 5 30
 CONF
 	case "$mode:$role" in
 	server:server)
-		printf '%s\n' "proto ${proto}4$([ "$proto" = tcp ] && echo -server)" "local 10.201.0.1" \
+		printf '%s\n' "proto $proto$fam$([ "$proto" = tcp ] && echo -server)" "$local" \
 			"lport 1194" "server 10.8.0.0 255.255.255.0" "topology subnet" "dh none" ;;
 	server:client)
-		printf '%s\n' client "proto ${proto}4$([ "$proto" = tcp ] && echo -client)" \
-			"remote 10.201.0.1 1194" nobind ;;
+		printf '%s\n' client "proto $proto$fam$([ "$proto" = tcp ] && echo -client)" \
+			"remote $remote 1194" nobind ;;
 	p2p:server)
 		printf '%s\n' tls-server "dh none" "proto ${proto}4" "local 10.201.0.1" "port 1194" \
 			"remote 10.201.0.2" "ifconfig 10.9.0.1 10.9.0.2" ;;
@@ -62,8 +66,9 @@ ovpn_fingerprints() {
 	echo '</peer-fingerprint>'
 }
 
-# ovpn_lan SRV NS...: namespace SRV with a bridge br0 (10.201.0.1/24, the
-# server's LAN) and each NS joined to it by a veth (eth0: 10.201.0.11, .12, ...)
+# ovpn_lan SRV NS...: namespace SRV with a bridge br0 (10.201.0.1/24 and
+# fd01::1/64, the server's LAN) and each NS joined to it by a veth (eth0:
+# 10.201.0.11 and fd01::11, .12, ...)
 ovpn_lan() {
 	local srv="$1" ns i=11
 	shift
@@ -71,6 +76,7 @@ ovpn_lan() {
 	ip -n "$srv" link set lo up
 	ip -n "$srv" link add br0 type bridge
 	ip -n "$srv" addr add 10.201.0.1/24 dev br0
+	ip -n "$srv" addr add fd01::1/64 dev br0 nodad
 	ip -n "$srv" link set br0 up
 	for ns in "$@"; do
 		ip netns add "$ns"
@@ -78,6 +84,7 @@ ovpn_lan() {
 		ip link add "veth$i" netns "$srv" type veth peer name eth0 netns "$ns"
 		ip -n "$srv" link set "veth$i" master br0 up
 		ip -n "$ns" addr add "10.201.0.$i/24" dev eth0
+		ip -n "$ns" addr add "fd01::$i/64" dev eth0 nodad
 		ip -n "$ns" link set eth0 up
 		i=$((i + 1))
 	done

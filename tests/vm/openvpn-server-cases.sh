@@ -116,7 +116,8 @@ case_iroute() {
 	nb=$(delta before after "$vb")
 	[ "$na" -ge 13 ] || fail "server: client-a's peer moved by $na vpn packets (13 pings through it)"
 	[ "$nb" -ge 13 ] || fail "server: client-b's peer moved by $nb vpn packets (13 pings)"
-	note="iroute via 10.8.0.50 metric 100 over route via 10.8.0.2 metric 200; b=$vb; a moved $na, b $nb"
+	note="routes to 10.99.0.0/24: $(awk '$1 == "10.99.0.0/24" {printf "via %s metric %s, ", $3, $NF}' \
+		"$d/routes-$SRV.txt")b=$vb; a moved $na, b $nb"
 }
 
 # case_timeout: client-a killed -9; the kernel expires its peer
@@ -187,7 +188,107 @@ case_fallback() {
 	fallback_run no-module "$CIPHER" \
 		"Note: Kernel support for ovpn.* missing, disabling data channel offload"
 	[ ! -e /sys/module/ovpn ] || fail "no-module: ovpn got loaded"
-	grep -h 'Kernel support for ovpn' "$top/no-module/server.log" | head -n1 | cut -d' ' -f3- \
+	grep -h 'Kernel support for ovpn' "$top/no-module/server.log" | head -n1 | cut -d' ' -f4- \
 		> "$top/no-module/note.txt" || true
 	note="cbc, compress, no-module: userspace on tun; ovpn loaded during: ${loaded[*]:-none}"
+}
+
+# case_ipv6: IPv6 inside (server-ipv6) and as transport: a dual-stack udp6
+# server with client-a over IPv4 and client-b over IPv6, then a tcp6 server
+# with client-c over IPv6
+case_ipv6() {
+	local top="$d"
+	PROTO=udp6
+	proto_of=([client-a]=udp)
+	ipv6_run udp6 client-a client-b
+	PROTO=tcp6
+	proto_of=()
+	ipv6_run tcp6 client-c
+	note="udp6 server: a over IPv4, b over IPv6; tcp6 server: c over IPv6; pings over IPv4 and IPv6 inside"
+}
+
+# ipv6_run RUN NAME...: the server (PROTO, IPv6 inside) and those clients up
+# with DCO, each pinging the server and the others over both families
+ipv6_run() {
+	local run="$1" c ip
+	declare -A v4=() v6=()
+	shift
+	d="$top/$run"
+	mkdir -p "$d"
+	ovpn_lan "$SRV" ovpn_a ovpn_b ovpn_c
+	ip netns exec "$SRV" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+	server_up "server-ipv6 fd00:8::/64"
+	clients_up "$@"
+	if [ -z "$why" ]; then
+		for c in "$@"; do
+			v4[$c]=$(vpn_ip "$(ns_of "$c")")
+			v6[$c]=$(vpn_ip "$(ns_of "$c")" inet6)
+		done
+		for c in "$@"; do
+			for ip in 10.8.0.1 fd00:8::1 "${v4[@]}" "${v6[@]}"; do
+				[ "$ip" != "${v4[$c]}" ] && [ "$ip" != "${v6[$c]}" ] || continue
+				pings "$(ns_of "$c")" "$ip" 3 || fail "$run: $c -> $ip: no answer"
+			done
+		done
+		peers "$SRV" server
+		for c in "$@"; do ipv6_peer "$c"; done
+		routes "$SRV"
+		ip -n "$SRV" -6 route show > "$d/routes6-$SRV.txt" 2>&1 || true
+	fi
+	cleanup
+	d="$top"
+}
+
+# ipv6_peer NAME: the server's peer of client NAME has its VPN addresses and
+# its remote is the client's LAN address of its transport's family, with
+# packets counted
+ipv6_peer() {
+	local ns ip4 want f=remote-ipv6 n
+	ns=$(ns_of "$1")
+	ip4=$(vpn_ip "$ns")
+	want="fd01::$(printf '%s' "${ns#ovpn_}" | tr abc 123 | sed 's/^/1/')"
+	case "${proto_of[$1]:-$PROTO}" in *6) ;; *) f=remote-ipv4 want="10.201.0.${want#fd01::}" ;; esac
+	[ "$(peer_field server "$ip4" "$f")" = "$want" ] ||
+		fail "$run: the server's peer of $1 ($ip4) has $f $(peer_field server "$ip4" "$f"), not $want"
+	[ "$(peer_field server "$ip4" vpn-ipv6)" = "$(vpn_ip "$ns" inet6)" ] ||
+		fail "$run: the server's peer of $1 has not its VPN IPv6 address"
+	n=$(peer_field server "$ip4" vpn-rx-packets)
+	[ "$n" != none ] && [ "$n" -gt 0 ] || fail "$run: the server's peer of $1 counted no packet"
+}
+
+# case_rekey: the server renegotiates every 8 s (reneg-sec) under 30 s of
+# pings: the new keys go to the kernel, DCO stays in use, little is lost
+case_rekey() {
+	local id k0 k1 n loss resets
+	ovpn_lan "$SRV" ovpn_a
+	server_up "reneg-sec 8"
+	clients_up client-a
+	[ -z "$why" ] || return 0
+	peers "$SRV" before
+	id=$(peer_field before "$(vpn_ip ovpn_a)" id)
+	k0=$(key_id "$SRV" "$id")
+	ip netns exec ovpn_a ping -q -i 0.1 -c 300 -w 60 10.8.0.1 > "$d/ping-rekey.txt" 2>&1 || true
+	peers "$SRV" after
+	k1=$(key_id "$SRV" "$id")
+	resets=$(grep -c 'TLS: soft reset' "$d/server.log" || true)
+	[ "$resets" -ge 2 ] || fail "server: $resets renegotiations ('TLS: soft reset') in 30 s, not 2 or more"
+	[ "$k1" != none ] && [ "$k1" != "$k0" ] || fail "server: the kernel's primary key-id went from $k0 to $k1"
+	loss=$(sed -n 's/.* \([0-9.]*\)% packet loss.*/\1/p' "$d/ping-rekey.txt")
+	awk -v l="${loss:-100}" 'BEGIN { exit !(l < 5) }' || fail "${loss:-100}% of 300 pings lost (bound: 5%)"
+	n=$(delta before after "$(vpn_ip ovpn_a)")
+	[ "$n" -ge 285 ] || fail "server: client-a's peer moved by $n vpn packets (300 pings)"
+	dco_used server
+	dco_used client-a
+	! grep -q 'Attempting to send data packet while data channel offload is in use' "$d"/*.log ||
+		fail "a data packet reached OpenVPN"
+	note="$resets renegotiations, key-id $k0 -> $k1, ${loss}% lost, $n vpn packets"
+}
+
+# key_id NS PEER: the key-id of the primary key of peer PEER of NS's tun0
+key_id() {
+	local idx
+	idx=$(ip netns exec "$1" cat /sys/class/net/tun0/ifindex)
+	ip netns exec "$1" "$ynl" --family ovpn --do key-get --output-json --json \
+		"{\"ifindex\": $idx, \"keyconf\": {\"peer-id\": $2, \"slot\": \"primary\"}}" 2>/dev/null |
+		jq -r '.keyconf["key-id"] // "none"' 2>/dev/null || echo none
 }

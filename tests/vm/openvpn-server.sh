@@ -37,6 +37,17 @@ the ynl cli). NAME is one scenario, openvpn-srv-CASE:
             12 s); client-a killed -9: the server logs "client-a/...
             [soft,ovpn-dco: ping expired]" 6 to 40 s later, a's peer and its
             iroute route are gone, b's peer stays and b still pings
+  ipv6      IPv6 inside (server-ipv6 fd00:8::/64) and as transport: a
+            dual-stack udp6 server with client-a over IPv4 and client-b over
+            IPv6, then a tcp6-server with client-c (tcp6-client): each client
+            pings the server and the others over IPv4 and IPv6 inside; the
+            server's peer of each has the client's VPN IPv6 address, its LAN
+            address of the transport's family as remote, and packets counted
+  rekey     one client, the server with reneg-sec 8, 300 pings in 30 s: at
+            least 2 "TLS: soft reset" in the server's log, the kernel's
+            primary key-id (key-get) changed, under 5% lost, the peer's vpn
+            counters moved by 285 or more, DCO still in use, no "Attempting to
+            send data packet while data channel offload is in use"
   fallback  one client, three runs, each in userspace on a tun device (no
             ovpn netdev anywhere, no "DCO device tun0 opened") with the note
             that says why and a ping through: data-ciphers AES-256-CBC,
@@ -68,7 +79,7 @@ done
 if [ -z "$tools" ] || [ -z "$out" ] || [ -z "$test" ]; then usage >&2; exit 2; fi
 name=${test#openvpn-srv-}
 case "$name" in
-three|iroute|timeout|fallback) ;;
+three|iroute|timeout|fallback|ipv6|rekey) ;;
 *) echo "openvpn-server.sh: unknown test $test" >&2; exit 2 ;;
 esac
 vm_results_dir "$out"
@@ -82,6 +93,8 @@ d="$work/$name"
 mkdir -p "$d"
 SRV=ovpn_s
 CIPHER=AES-256-GCM
+PROTO=udp                 # the server's transport (ovpn_conf's PROTO)
+declare -A proto_of=()    # a client's transport, when not PROTO
 BLACKLIST=/etc/modprobe.d/ovpn-test-unavailable.conf
 pids=()
 declare -A pid_of=()
@@ -107,9 +120,11 @@ trap 'cleanup; rm -rf "$work"' EXIT
 ns_of() { if [ "$1" = server ]; then echo "$SRV"; else echo "ovpn_${1#client-}"; fi; }
 
 # start NAME CONF: OpenVPN NAME in its namespace with the configuration CONF
+# (what it prints before its log is open goes to NAME.out, not the console:
+# a "WARNING:" there would read as a kernel splat)
 start() {
 	: > "$d/$1.log"
-	ip netns exec "$(ns_of "$1")" "$openvpn" --config "$2" --log "$d/$1.log" &
+	ip netns exec "$(ns_of "$1")" "$openvpn" --config "$2" --log "$d/$1.log" > "$d/$1.out" 2>&1 &
 	pids+=($!)
 	pid_of[$1]=$!
 }
@@ -118,12 +133,12 @@ start() {
 # added to its configuration; returns once its UDP socket is there
 server_up() {
 	{
-		ovpn_conf "$work" server server udp "$CIPHER" server client-a client-b client-c
+		ovpn_conf "$work" server server "$PROTO" "$CIPHER" server client-a client-b client-c
 		printf '%s\n' "$@"
 	} > "$d/server.conf"
 	start server "$d/server.conf"
-	vm_wait_for 30 ip netns exec "$SRV" ss -Hlnu "sport = :1194" ||
-		fail "server: no UDP socket on :1194 within 30 s"
+	vm_wait_for 30 ip netns exec "$SRV" ss -Hln "sport = :1194" -A "${PROTO%6}" ||
+		fail "server: no $PROTO socket on :1194 within 30 s"
 }
 
 # clients_up NAME...: those clients started, then every OpenVPN of the
@@ -131,7 +146,7 @@ server_up() {
 clients_up() {
 	local n
 	for n in "$@"; do
-		ovpn_conf "$work" client server udp "$CIPHER" "$n" server > "$d/$n.conf"
+		ovpn_conf "$work" client server "${proto_of[$n]:-$PROTO}" "$CIPHER" "$n" server > "$d/$n.conf"
 		start "$n" "$d/$n.conf"
 	done
 	for n in server "$@"; do
@@ -156,10 +171,10 @@ tun_kind() {
 		echo none
 }
 
-# vpn_ip NS: the IPv4 address of NS's tun0
+# vpn_ip NS [inet6]: the IPv4 (IPv6) address of NS's tun0
 vpn_ip() {
-	ip -n "$1" -j addr show dev tun0 2>/dev/null |
-		jq -r '[.[0].addr_info[] | select(.family == "inet") | .local][0] // "none"'
+	ip -n "$1" -j addr show dev tun0 scope global 2>/dev/null | jq -r --arg f "${2:-inet}" \
+		'[.[0].addr_info[] | select(.family == $f) | .local][0] // "none"'
 }
 
 # pings NS DST COUNT: COUNT pings from NS to DST answered (ping.txt)
