@@ -240,16 +240,21 @@ ipv6_run() {
 }
 
 # ipv6_peer NAME: the server's peer of client NAME has its VPN addresses and
-# its remote is the client's LAN address of its transport's family, with
-# packets counted
+# packets counted; its remote is the client's LAN address of its transport's
+# family (a TCP peer has none in the dump: the server's TCP connection's)
 ipv6_peer() {
-	local ns ip4 want f=remote-ipv6 n
+	local ns ip4 want f=remote-ipv6 n proto="${proto_of[$1]:-$PROTO}"
 	ns=$(ns_of "$1")
 	ip4=$(vpn_ip "$ns")
 	want="fd01::$(printf '%s' "${ns#ovpn_}" | tr abc 123 | sed 's/^/1/')"
-	case "${proto_of[$1]:-$PROTO}" in *6) ;; *) f=remote-ipv4 want="10.201.0.${want#fd01::}" ;; esac
-	[ "$(peer_field server "$ip4" "$f")" = "$want" ] ||
+	case "$proto" in *6) ;; *) f=remote-ipv4 want="10.201.0.${want#fd01::}" ;; esac
+	if [ "${proto#tcp}" != "$proto" ]; then
+		ip netns exec "$SRV" ss -Htn state established "sport = :1194" > "$d/tcp-$1.txt" 2>&1 || true
+		grep -qF "[$want]:" "$d/tcp-$1.txt" ||
+			fail "$run: the server has no TCP connection from $want (ss: $(xargs < "$d/tcp-$1.txt"))"
+	elif [ "$(peer_field server "$ip4" "$f")" != "$want" ]; then
 		fail "$run: the server's peer of $1 ($ip4) has $f $(peer_field server "$ip4" "$f"), not $want"
+	fi
 	[ "$(peer_field server "$ip4" vpn-ipv6)" = "$(vpn_ip "$ns" inet6)" ] ||
 		fail "$run: the server's peer of $1 has not its VPN IPv6 address"
 	n=$(peer_field server "$ip4" vpn-rx-packets)
