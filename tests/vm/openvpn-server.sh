@@ -130,7 +130,7 @@ start() {
 }
 
 # server_up [LINE...]: the server accepting client-a, -b and -c, with LINEs
-# added to its configuration; returns once its UDP socket is there
+# added to its configuration; returns once its socket (PROTO) is there
 server_up() {
 	{
 		ovpn_conf "$work" server server "$PROTO" "$CIPHER" server client-a client-b client-c
@@ -189,9 +189,10 @@ peers() {
 }
 
 # peer_field FILE VPNIP FIELD: FIELD of the peer of FILE (peers) with VPNIP
+# ("none" without that peer or field)
 peer_field() {
 	jq -r --arg ip "$2" --arg f "$3" '[if type == "array" then .[] else . end | (.peer? // .)
-		| select(.["vpn-ipv4"] == $ip) | .[$f] // 0][0] // "none"' "$d/peers-$1.json" 2>/dev/null ||
+		| select(.["vpn-ipv4"] == $ip) | .[$f] // "none"][0] // "none"' "$d/peers-$1.json" 2>/dev/null ||
 		echo none
 }
 
