@@ -69,20 +69,7 @@ setup_net() {
 }
 
 # counters NS: the ovpn peers of tun0 in NS, as JSON (genetlink peer-get dump)
-counters() {
-	local idx
-	idx=$(ip netns exec "$1" cat /sys/class/net/tun0/ifindex)
-	ip netns exec "$1" "$ynl" --family ovpn --dump peer-get \
-		--json "{\"ifindex\": $idx}" --output-json
-}
-
-# counters_moved FILE: some peer has non-zero vpn and link rx/tx packets
-counters_moved() {
-	jq -e '[if type == "array" then .[] else . end | (.peer? // .)
-		| select((.["vpn-rx-packets"] // 0) > 0 and (.["vpn-tx-packets"] // 0) > 0
-		and (.["link-rx-packets"] // 0) > 0 and (.["link-tx-packets"] // 0) > 0)]
-		| length > 0' "$1" >/dev/null
-}
+counters() { ovpn_peers "$1" "$ynl"; }
 
 run_case() {
 	local name="$1" mode proto cipher srvip d t0 why="" ns autoload=0 file want unload
@@ -150,7 +137,7 @@ run_case() {
 		why="${why}large ping $srvip failed; "
 	for ns in "$SRV" "$CLI"; do
 		if counters "$ns" > "$d/counters-$ns.json" 2>&1; then
-			counters_moved "$d/counters-$ns.json" || why="$why$ns: per-peer counters did not move; "
+			ovpn_moved "$d/counters-$ns.json" || why="$why$ns: per-peer counters did not move; "
 		else
 			why="$why$ns: peer-get failed; "
 		fi
