@@ -27,6 +27,8 @@ USAGE
 
 log() { echo "build-tools-arch: $*" >&2; }
 die() { echo "build-tools-arch: $*" >&2; exit 1; }
+# shellcheck source=tests/vm/cache-publish.sh
+. "$here/cache-publish.sh"
 
 case "${1:-}" in
 -h|--help) usage; exit 0 ;;
@@ -71,9 +73,4 @@ cat > "$tmp/openvpn/run-openvpn" <<'RUN'
 exec /usr/sbin/openvpn "$@"
 RUN
 chmod +x "$tmp/openvpn/run-openvpn"
-touch "$tmp/OK"
-rm -rf "$out"
-mv "$tmp" "$out"
-trap - EXIT
-log "done in $(($(date +%s) - t0)) s: $out"
-echo "$out"
+cache_publish "$tmp" "$out" "$t0"

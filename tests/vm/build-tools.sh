@@ -37,6 +37,8 @@ esac
 
 log() { echo "build-tools: $*" >&2; }
 die() { echo "build-tools: $*" >&2; exit 1; }
+# shellcheck source=tests/vm/cache-publish.sh
+. "$here/cache-publish.sh"
 
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/ovpn-backports"
 pristine=$("$top/devel/fetch-upstream.sh")
@@ -115,9 +117,4 @@ case "$ver" in
 *) die "this openvpn has no DCO support" ;;
 esac
 
-touch "$tmp/OK"
-rm -rf "$out"
-mv "$tmp" "$out"
-trap - EXIT
-log "done in $(($(date +%s) - t0)) s: $out"
-echo "$out"
+cache_publish "$tmp" "$out" "$t0"
