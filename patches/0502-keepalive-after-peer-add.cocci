@@ -61,7 +61,7 @@ identifier peer, attrs, interv, timeout;
  }
 
 // its variables, one rule each: they share a declaration upstream
-@depends on modify@
+@depends on modify && !detect@
 identifier modify.interv;
 type T;
 @@
@@ -72,7 +72,7 @@ type T;
  ...
  }
 
-@depends on modify@
+@depends on modify && !detect@
 identifier modify.timeout;
 type T;
 @@
@@ -155,11 +155,10 @@ identifier skb, info, peer, attrs, ret, err;
  }
 
 @depends on detect@
-identifier f = ovpn_nl_peer_modify;
 @@
- f(...)
+ ovpn_nl_peer_modify(...)
  {
- ... when any
+ <...
 *ovpn_peer_keepalive_set(...);
- ... when any
+ ...>
  }
