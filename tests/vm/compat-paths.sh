@@ -32,9 +32,11 @@ after ndo_uninit cancelled it) is too narrow, and 50 teardowns passed on
 keepalive-new: a P2P and an MP peer given a keepalive (1 s, timeout 4 s)
 in peer-new only, no peer-set: both must send keepalives (the P2P one's
 other end must get them) and expire, as nothing comes back
-(patches/0502-keepalive-after-peer-add.cocci); the in-tree module
-(VM_EXPECT_MODULE=native) must show upstream's behaviour instead, said in
-the note: neither sends one nor expires.
+(patches/0502-keepalive-after-peer-add.cocci). The in-tree module
+(VM_EXPECT_MODULE=native) arms its keepalive worker before it adds the
+peer, a race whose outcome follows the kernel's preemption model: each
+peer must show one of upstream's two outcomes, started (as ours) or never
+(no keepalive, no expiry), said in the note.
 The work is compatpaths.py NAME. All run with panic_on_warn, fail on a
 kernel splat, and end with ovpn unloaded and no ovpn netdev left. One
 result row, named as the test; DIR/NAME.json.
