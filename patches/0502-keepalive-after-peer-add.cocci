@@ -11,9 +11,11 @@
 //   alike; it is hidden only while another peer with a keepalive keeps the worker
 //   running (in MP an earlier peer; in P2P the peer being replaced, which the
 //   early run still sees), the new peer then being watched from its next run.
-//   On 6.1 without this patch a P2P and an MP peer given a keepalive of 1 s
+//   Which runs first is a race that follows the preemption model: on 6.1
+//   (voluntary) without this patch a P2P and an MP peer given a keepalive of 1 s
 //   (timeout 4 s) in peer-new sent none and did not expire in 8 s (tests/vm
-//   keepalive-new). OpenVPN and the selftests' ovpn-cli set the keepalive with a
+//   keepalive-new); the in-tree 7.3.4 module under lazy preemption started both,
+//   under preempt=full not the P2P one. OpenVPN and the selftests' ovpn-cli set the keepalive with a
 //   later peer-set and are not affected; userspace that gives it in peer-new, as
 //   the netlink spec allows, is.
 // Needed on: every kernel this tree is built for: the bug is in every release of
