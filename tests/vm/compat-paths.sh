@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Compat code that the other guest tests never make carry traffic: TCP over
 # IPv6 (the borrowed IPv6 TCP proto and proto_ops) and the keepalive re-arm
-# under teardown. Runs inside the test guest, as root.
+# under teardown; and the keepalive given in peer-new (a fix of ours). Runs
+# inside the test guest, as root.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -10,7 +11,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 usage() {
 	cat <<'USAGE'
-Usage: compat-paths.sh --results DIR --test tcp6|keepalive
+Usage: compat-paths.sh --results DIR --test tcp6|keepalive|keepalive-new
 
 tcp6 (make check): two namespaces joined by an IPv6-only veth; a P2P
 tunnel over one TCP connection between them (compat/tcp6.c gives the
@@ -28,7 +29,15 @@ patches/0304-keepalive-rearm.cocci: the window that patch closes (a
 peer-set that found the device before its unregistration arms the work
 after ndo_uninit cancelled it) is too narrow, and 50 teardowns passed on
 6.1 with the patch's check taken out.
-The work is compatpaths.py NAME. Both run with panic_on_warn, fail on a
+keepalive-new: a P2P and an MP peer given a keepalive (1 s, timeout 4 s)
+in peer-new only, no peer-set: both must send keepalives (the P2P one's
+other end must get them) and expire, as nothing comes back
+(patches/0502-keepalive-after-peer-add.cocci). The in-tree module
+(VM_EXPECT_MODULE=native) arms its keepalive worker before it adds the
+peer, a race whose outcome follows the kernel's preemption model: each
+peer must show one of upstream's two outcomes, started (as ours) or never
+(no keepalive, no expiry), said in the note.
+The work is compatpaths.py NAME. All run with panic_on_warn, fail on a
 kernel splat, and end with ovpn unloaded and no ovpn netdev left. One
 result row, named as the test; DIR/NAME.json.
 USAGE
@@ -47,6 +56,7 @@ done
 case "$test" in
 tcp6) args=() ;;
 keepalive) args=(--iters "${VMTEST_KEEPALIVE_ITERS:-50}") ;;
+keepalive-new) args=() ;;
 *) usage >&2; exit 2 ;;
 esac
 [ -n "$out" ] || { usage >&2; exit 2; }

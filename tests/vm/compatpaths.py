@@ -18,6 +18,12 @@
                                       later the kernel must still be clean (a
                                       work re-armed after the teardown would run
                                       in the unloaded module)
+  compatpaths.py keepalive-new          a keepalive given only in peer-new
+                                      (patches/0502-keepalive-after-peer-add.cocci):
+                                      a P2P and an MP peer must send keepalives
+                                      and expire; with the in-tree module
+                                      (VM_EXPECT_MODULE=native, a race) each
+                                      must have started or never started
 
 Each prints one JSON line as ovpnctl.py does ({"name", "ok", "why", "note",
 "seconds", ...}); a new kernel splat fails it. Run as root with ovpn loaded;
@@ -35,7 +41,7 @@ sys.dont_write_bytecode = True  # the checkout may be read-only (the guest's)
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ovpnctl import (KEY0, Child, Fail, InNs, flood, hold, ipb, key, ping_ok,  # noqa: E402
                      peer_count_full, run_jobs, stop_all, tunnel_end)
-from ovpnnl import (MODE_P2P, Genl, Rtnl, errname, ifx, nest_peer, peer_attrs)  # noqa: E402
+from ovpnnl import (MODE_MP, MODE_P2P, Genl, Rtnl, errname, ifx, nest_peer, peer_attrs)  # noqa: E402
 
 A, B = "ovpn_t_a", "ovpn_t_b"
 TCP_ESTABLISHED = "01"
@@ -151,9 +157,10 @@ def tcp6(size=4 << 20):
 def ka_end(ns, me, other):
     """In NS: P2P tun0, a UDP socket, peer 1 with a 1 s keepalive (10 s
     timeout) and a key, made by this process: (genl, rtnl, ifindex, socket).
-    peer-new arms the keepalive work before it adds the peer, so the work
-    may run first, find no peer and not re-arm: a peer-set once the peer is
-    in arms it for sure."""
+    Upstream's peer-new arms the keepalive work before it adds the peer, so
+    the work may run first, find no peer and not re-arm (ours sets it after
+    the add, patches/0502): a peer-set once the peer is in arms it for sure
+    with the in-tree module too."""
     with InNs(ns):
         g, rt = Genl(), Rtnl()
         idx = rt.new_ovpn("tun0", MODE_P2P)
@@ -253,15 +260,114 @@ def keepalive(iters):
                                                          sorted(errors.items())), took)}
 
 
+# peer-new's keepalive (interval, timeout in s); the peers get nothing back, so they expire
+KA_NEW = (1, 4)
+
+
+def ka_new_end(ns, ifname, mode, port, remote, keepalive, vpn4=None):
+    """In NS: interface IFNAME (MODE), a UDP socket on PORT, peer 1 to
+    REMOTE with KEEPALIVE given in its peer-new only (no peer-set), a key;
+    up. (genl, rtnl, ifindex, socket)."""
+    with InNs(ns):
+        g, rt = Genl(), Rtnl()
+        idx = rt.new_ovpn(ifname, mode)
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.bind(("0.0.0.0", port))
+    g.check("peer-new", [ifx(idx), nest_peer(peer_attrs(
+        1, sock=s.fileno(), remote=remote, vpn4=vpn4, keepalive=keepalive))])
+    key(g, idx, 1, 0, 0, KEY0)
+    rt.set_up(idx)
+    return g, rt, idx, s
+
+
+def ka_new_watch(limit):
+    """For LIMIT seconds: the most packets A's P2P (tun0) and MP (mp0) peers
+    sent, what B's tun0 peer got, and after how many seconds each of A's
+    peers was gone (None: still there)."""
+    t0, seen = time.time(), {"p2p": 0, "mp": 0, "b_rx": 0, "p2p_gone": None, "mp_gone": None}
+    while time.time() - t0 < limit:
+        for mode, ifname in (("p2p", "tun0"), ("mp", "mp0")):
+            if seen[mode + "_gone"] is None:
+                p = peer_count_full(A, ifname)
+                if p:
+                    seen[mode] = max(seen[mode], p.get("link-tx-packets", 0))
+                else:
+                    seen[mode + "_gone"] = round(time.time() - t0, 1)
+        seen["b_rx"] = max(seen["b_rx"], peer_count_full(B).get("link-rx-packets", 0))
+        if seen["p2p_gone"] is not None and seen["mp_gone"] is not None and seen["b_rx"] >= 2:
+            break
+        time.sleep(0.25)
+    return seen
+
+
+def ka_new_outcome(seen, mode):
+    """What MODE's peer did: "started" (sent keepalives, the P2P ones
+    arrived, expired), "never" (sent nothing, still there) or what else."""
+    rx = seen["b_rx"] if mode == "p2p" else seen[mode]
+    got = min(seen[mode], rx)
+    gone = seen[mode + "_gone"] is not None
+    if got >= 2 and gone:
+        return "started"
+    if not seen[mode] and not rx and not gone:
+        return "never"
+    return "sent %d, %s" % (got, "expired" if gone else "did not expire")
+
+
+def keepalive_new():
+    """The keepalive given only in peer-new (patches/0502-keepalive-after-peer-add.cocci):
+    A has a P2P peer (to B's P2P tun0, which has no keepalive and sends nothing) and an MP
+    peer (to an unused port), each with KA_NEW in its peer-new. Both must send keepalives
+    and expire after the timeout, as nothing comes back; B must get the P2P ones. The
+    in-tree module (VM_EXPECT_MODULE=native) arms its keepalive worker before the add: a
+    race, whose outcome depends on the kernel's preemption model (the worker that runs
+    first finds no peer and stops for good). There each peer must show one of upstream's
+    two outcomes, started or never, said in the note."""
+    native = os.environ.get("VM_EXPECT_MODULE") == "native"
+    ipb(["netns add " + A, "netns add " + B,
+         "link add veth0 netns %s type veth peer name veth0 netns %s" % (A, B)])
+    for ns, me in ((A, 1), (B, 2)):
+        no_ipv6(ns)
+        ipb(["addr add 10.237.0.%d/24 dev veth0" % me, "link set veth0 up", "link set lo up"], ns)
+    ends = [ka_new_end(B, "tun0", MODE_P2P, 1194, ("10.237.0.1", 1194), None),
+            ka_new_end(A, "tun0", MODE_P2P, 1194, ("10.237.0.2", 1194), KA_NEW),
+            ka_new_end(A, "mp0", MODE_MP, 1195, ("10.237.0.2", 1195), KA_NEW, vpn4="10.239.0.2")]
+    limit = KA_NEW[1] + 4
+    seen = ka_new_watch(limit)
+    for g, rt, idx, s in ends:
+        rt.del_link(idx)
+        s.close()
+        g.sock.close()
+        rt.sock.close()
+    what = ("in %d s: P2P peer sent %d, B got %d, gone after %s s; MP peer sent %d, gone after "
+            "%s s" % (limit, seen["p2p"], seen["b_rx"], seen["p2p_gone"], seen["mp"],
+                      seen["mp_gone"]))
+    out = {m: ka_new_outcome(seen, m) for m in ("p2p", "mp")}
+    said = "P2P %s, MP %s" % (out["p2p"], out["mp"])
+    if native:
+        odd = [m for m in out if out[m] not in ("started", "never")]
+        if odd:
+            raise Fail("in-tree ovpn: %s, neither of upstream's outcomes (started, never) (%s)"
+                       % (said, what))
+        return {"note": "upstream (keepalive worker armed before the add, a race): %s; ours "
+                "always starts it (patches/0502-keepalive-after-peer-add.cocci) (%s)"
+                % (said, what)}
+    if out != {"p2p": "started", "mp": "started"}:
+        raise Fail("keepalive %d s, timeout %d s given in peer-new: %s, both must start and "
+                   "expire (%s)" % (KA_NEW + (said, what)))
+    return {"note": "keepalive %d s, timeout %d s given only in peer-new: " % KA_NEW + what}
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = p.add_subparsers(dest="cmd", required=True)
     sub.add_parser("tcp6")
     k = sub.add_parser("keepalive")
     k.add_argument("--iters", type=int, default=50)
+    sub.add_parser("keepalive-new")
     a = p.parse_args()
     if a.cmd == "tcp6":
         return run_jobs([("tcp6", tcp6)])
+    if a.cmd == "keepalive-new":
+        return run_jobs([("keepalive-new", keepalive_new)])
     return run_jobs([("keepalive", lambda: keepalive(a.iters))])
 
 
