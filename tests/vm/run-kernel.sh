@@ -108,21 +108,23 @@ run_kernel() {
 	# an --image kernel's copy in the cache and its build tree there are made
 	# again when the image changed: under its lock (a Debian kernel's fetch
 	# has a lock of its own; its image directory is locked once the module
-	# is built, which may run beside another run's guest of that kernel)
-	case "$alias" in image-*) kernel_lock "$alias" ;; esac
+	# is built, which may run beside another run's guest of that kernel).
+	# A guest slot is taken first: make bench holds every slot, then takes
+	# each kernel's lock, and the other order would deadlock with it.
+	case "$alias" in image-*) guest_slot; kernel_lock "$alias" ;; esac
 	img=$(kernel_image "$alias") || die "$alias: no kernel image (see the line above)"
 	moddir=$(readlink -f "$img/lib/modules/$KABI")
 	step "$res" fetch-image "$tb"
-	pick_module "$alias" "$res" "$moddir" || { verdict "$alias" "$tests" || true; return 1; }
+	pick_module "$alias" "$res" "$moddir" ||
+		{ exec 7>&- 6>&-; verdict "$alias" "$tests" || true; return 1; }
 	tb=$(date +%s)
-	case "$alias" in image-*) ;; *) kernel_lock "$alias" ;; esac
+	case "$alias" in image-*) ;; *) guest_slot; kernel_lock "$alias" ;; esac
 	prepare_boot "$img" "$KABI"
 	install_module "$img" "$KABI" "$ko"
 	step "$res" prepare-boot "$tb"
 	write_guest_env "$res" "$moddir"
 	tmo=$(guest_timeout)
 	log "$alias: booting $KABI (module: $sel${ko:+ $ko}), tests: $tests, timeout ${tmo}s"
-	guest_slot
 	tb=$(date +%s)
 	boot_guest "$res" "$tmo" "$alias" || rc=$?
 	exec 7>&- 6>&-

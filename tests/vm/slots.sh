@@ -2,6 +2,8 @@
 # The machine's qemu guests (sourced by vmtest.sh and make bench): at most
 # VMTEST_SLOTS (default: the number of host cores) guests of any run at once,
 # one slot lock file each; one user of a kernel's image directory at a time.
+# Every user takes its guest slot (make bench: all of them) before a kernel's
+# lock, never the other way round: the two orders together would deadlock.
 # Needs $cache (the ovpn-backports cache directory).
 # shellcheck disable=SC2154 # cache is the sourcing script's
 
