@@ -49,6 +49,16 @@ if [ -f "$ko" ] && [ "$ko" -nt "$TOP/backports/PROVENANCE" ]; then
 	diag "using the vm suite's module $ko"
 fi
 
+# The deterministic mode's plugin and marker build, and the plugin counts
+# (qemu for 3 s without a guest kernel: the firmware's instructions).
+icount_dir="$TOP/build/bench/ci-icount"
+rm -rf "$icount_dir"
+icount_ok() {
+	# shellcheck source=tests/bench/icount.sh
+	. "$TOP/tests/bench/icount.sh" && (icount_build "$icount_dir") && icount_smoke "$icount_dir"
+}
+check "icount-plugin.so and icount-mark build; under qemu -icount the plugin counts instructions" icount_ok
+
 smoke() { "$TOP/tests/bench/bench.sh" "${args[@]}" > "$bench_log" 2>&1 || { tail -n 30 "$bench_log"; return 1; }; }
 check "bench.sh --smoke ran (one debian-6.1 guest, every variant once)" smoke
 sed -n '/^== /,$p' "$results/table.txt" 2>/dev/null | sed 's/^/# /' || true
