@@ -47,8 +47,8 @@ per kernel, a DKMS build of the release tarball (tests/bench/pipeline-cost.sh).
                   instructions (tests/bench/icount-mark.c): guest instructions
                   per byte delivered, user and kernel apart. debian-7.3 only
                   (cli-udp-aes, dco-udp-aes: ours vs in-tree), 2 repetitions,
-                  no pipeline; the same variant's runs agree within 0.5 %
-                  (icount-report.py prints the spread). About 20 minutes.
+                  no pipeline; icount-report.py prints the spread of a
+                  variant's rounds and fails above 0.5 %. About 10 minutes.
   --kernels LIST  debian-6.1,debian-7.3 (default both)
   --bytes N       the deterministic transfer's size (default 16000000)
   --udp-rate R    iperf3 -b of the UDP test (default 40M)
