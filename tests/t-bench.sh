@@ -49,6 +49,30 @@ if [ -f "$ko" ] && [ "$ko" -nt "$TOP/backports/PROVENANCE" ]; then
 	diag "using the vm suite's module $ko"
 fi
 
+# The deterministic mode's plugin and marker build, and the plugin counts
+# (qemu for 3 s without a guest kernel: the firmware's instructions).
+icount_dir="$TOP/build/bench/ci-icount"
+rm -rf "$icount_dir"
+icount_ok() {
+	# shellcheck source=tests/bench/icount.sh
+	. "$TOP/tests/bench/icount.sh" && (icount_build "$icount_dir") && icount_smoke "$icount_dir"
+}
+check "icount-plugin.so and icount-mark build; under qemu -icount the plugin counts instructions" icount_ok
+fails() { ! "$@"; }
+# icount_report USER2: icount-report.py on two fabricated rounds whose second
+# counts USER2 user instructions per byte (the first 2.00, kernel 60 both)
+icount_report() {
+	local d="$icount_dir/report" u
+	mkdir -p "$d/debian-7.3/bench"
+	for u in 2.00 "$1"; do
+		jq -cn --argjson u "$u" '{variant: "cli-udp-aes.ours", error: null, bytes_delivered: 1e6,
+			user_insn_per_byte: $u, kernel_insn_per_byte: 60, insn_per_byte: (60 + $u)}'
+	done > "$d/debian-7.3/bench/raw.jsonl"
+	python3 "$TOP/tests/bench/icount-report.py" "$d"
+}
+check "icount-report.py passes two rounds 0.25 % apart" icount_report 2.005
+check "icount-report.py fails two rounds 1 % apart (determinism lost)" fails icount_report 2.02
+
 smoke() { "$TOP/tests/bench/bench.sh" "${args[@]}" > "$bench_log" 2>&1 || { tail -n 30 "$bench_log"; return 1; }; }
 check "bench.sh --smoke ran (one debian-6.1 guest, every variant once)" smoke
 sed -n '/^== /,$p' "$results/table.txt" 2>/dev/null | sed 's/^/# /' || true

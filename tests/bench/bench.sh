@@ -11,13 +11,15 @@ top=$(cd "$here/../.." && pwd)
 . "$top/devel/kernels.sh"
 # shellcheck source=tests/vm/slots.sh
 . "$top/tests/vm/slots.sh"
+# shellcheck source=tests/bench/icount.sh
+. "$here/icount.sh"
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/ovpn-backports"
 
 usage() {
 	cat <<'USAGE'
-Usage: bench.sh [--quick | --smoke] [--kernels LIST] [--reps N] [--seconds S]
-                [--pings N] [--udp-rate RATE] [--no-pipeline] [--results DIR]
-                [--module K=PATH/ovpn.ko]
+Usage: bench.sh [--quick | --smoke | --deterministic] [--kernels LIST] [--reps N]
+                [--seconds S] [--pings N] [--udp-rate RATE] [--bytes N]
+                [--no-pipeline] [--results DIR] [--module K=PATH/ovpn.ko]
 
 Boots one qemu guest per kernel (tests/vm/vmtest.sh --tests bench) and runs
 every variant once per repetition, in turn, so drift hits all alike:
@@ -37,7 +39,18 @@ per kernel, a DKMS build of the release tarball (tests/bench/pipeline-cost.sh).
                   (about 10-15 minutes)
   --smoke         debian-6.1 only, 1 repetition, 1 s, 20 pings, no pipeline
                   (the make check suite: all variants present, no speed asserted)
+  --deterministic guest instructions instead of seconds: the guest runs under
+                  qemu -icount (one vCPU; its clock counts instructions) with
+                  the TCG plugin tests/bench/icount-plugin.c; per variant and
+                  repetition one iperf3 UDP transfer of --bytes at --udp-rate
+                  in 1200-byte datagrams, counted between two marker
+                  instructions (tests/bench/icount-mark.c): guest instructions
+                  per byte delivered, user and kernel apart. debian-7.3 only
+                  (cli-udp-aes, dco-udp-aes: ours vs in-tree), 2 repetitions,
+                  no pipeline; icount-report.py prints the spread of a
+                  variant's rounds and fails above 0.5 %. About 10 minutes.
   --kernels LIST  debian-6.1,debian-7.3 (default both)
+  --bytes N       the deterministic transfer's size (default 16000000)
   --udp-rate R    iperf3 -b of the UDP test (default 40M)
   --results DIR   default build/bench/<timestamp>
   --module K=KO   test this ovpn.ko on kernel K instead of building one from
@@ -53,13 +66,15 @@ die() { echo "bench: $*" >&2; exit 2; }
 log() { echo "bench: $*" >&2; }
 
 mode=full kernels="debian-6.1 debian-7.3" reps="" secs="" omit="" pings="" rate=40M
-pipeline="" results=""
+pipeline="" results="" bytes=16000000
 declare -A given_ko=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-h|--help) usage; exit 0 ;;
 	--quick) mode=quick; shift ;;
 	--smoke) mode=smoke; kernels=debian-6.1; shift ;;
+	--deterministic) mode=deterministic; kernels=debian-7.3; shift ;;
+	--bytes) bytes="$2"; shift 2 ;;
 	--kernels) kernels="${2//,/ }"; shift 2 ;;
 	--reps) reps="$2"; shift 2 ;;
 	--seconds) secs="$2"; shift 2 ;;
@@ -77,6 +92,9 @@ case "$mode" in
 full) : "${reps:=5}" "${secs:=5}" "${omit:=1}" "${pings:=300}" "${pipeline:=matrix}" ;;
 quick) : "${reps:=2}" "${secs:=2}" "${omit:=0}" "${pings:=100}" "${pipeline:=builds}" ;;
 smoke) : "${reps:=1}" "${secs:=1}" "${omit:=0}" "${pings:=20}" "${pipeline:=none}" ;;
+deterministic) : "${reps:=2}" "${secs:=0}" "${omit:=0}" "${pings:=0}" "${pipeline:=none}"
+	[ "${kernels// /}" = debian-7.3 ] || die "--deterministic: debian-7.3 only"
+	[[ "$bytes" =~ ^[1-9][0-9]*$ ]] || die "--bytes takes a number of bytes" ;;
 esac
 for k in $kernels; do kernel_info "$k" >/dev/null || die "unknown kernel $k"; done
 for t in python3 jq gnuplot iperf3; do
@@ -84,8 +102,10 @@ for t in python3 jq gnuplot iperf3; do
 done
 
 variants_of() {
-	case "$1" in
-	debian-7.3)
+	case "$mode:$1" in
+	deterministic:*)
+		echo "cli-udp-aes.ours cli-udp-aes.intree dco-udp-aes.ours dco-udp-aes.intree" ;;
+	*:debian-7.3)
 		echo "veth cli-udp-aes.ours cli-udp-aes.intree dco-udp-aes.ours dco-udp-aes.intree" \
 			"dco-tcp-aes.ours dco-tcp-aes.intree" ;;
 	*)
@@ -157,10 +177,17 @@ for k in $kernels; do
 	step_time "module-build:$k" $(($(date +%s) - t0))
 done
 
-log "waiting for every guest slot of the machine (its other guests run first)"
-t0=$(date +%s)
-hold_all_slots
-step_time lock-wait $(($(date +%s) - t0))
+if [ "$mode" = deterministic ]; then
+	icount_build "$results/icount"
+	# instructions do not depend on the host's load: one guest slot, as vmtest takes it
+	lock_env=()
+else
+	log "waiting for every guest slot of the machine (its other guests run first)"
+	t0=$(date +%s)
+	hold_all_slots
+	step_time lock-wait $(($(date +%s) - t0))
+	lock_env=(VMTEST_LOCK_HELD=1)
+fi
 overall=0
 for k in $kernels; do
 	ko=${ko_of[$k]}
@@ -174,8 +201,14 @@ for k in $kernels; do
 		echo "BENCH_PINGS=$pings"
 		echo "BENCH_UDP_RATE=$rate"
 	} > "$conf"
-	# (one host thread per vCPU: the throughput of both guest CPUs)
-	vargs=(--kernel "$k" --tests bench --results "$results" --tcg-threads multi)
+	vargs=(--kernel "$k" --tests bench --results "$results")
+	if [ "$mode" = deterministic ]; then
+		printf "BENCH_ICOUNT_MARK='%s'\nBENCH_BYTES=%s\n" "$results/icount/icount-mark" "$bytes" >> "$conf"
+		vargs+=(--icount "$results/icount/icount-plugin.so")
+	else
+		# (one host thread per vCPU: the throughput of both guest CPUs)
+		vargs+=(--tcg-threads multi)
+	fi
 	if [ "$k" = debian-7.3 ]; then
 		echo "BENCH_OURS_KO='$ko'" >> "$conf"
 		vargs+=(--native)
@@ -186,12 +219,13 @@ for k in $kernels; do
 	nv=$(echo "$variants" | wc -w)
 	per=$((3 * (secs + omit) + pings / 50 + 40))
 	[ "$k" != debian-7.3 ] || per=$((per * 2))
+	[ "$mode" != deterministic ] || per=$((300 + bytes / 50000))
 	vargs+=(--timeout $((nv * reps * per + 300)))
 	log "$k: $nv variants x $reps repetitions (guest bound $((nv * reps * per + 300)) s)"
 	echo "load-before-$k: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$results/host.txt"
 	t0=$(date +%s)
 	set +e
-	VMTEST_LOCK_HELD=1 VM_BENCH_CONF="$conf" "$top/tests/vm/vmtest.sh" "${vargs[@]}" 2>&1 |
+	env ${lock_env[@]+"${lock_env[@]}"} VM_BENCH_CONF="$conf" "$top/tests/vm/vmtest.sh" "${vargs[@]}" 2>&1 |
 		tee "$results/vmtest-$k.log" |
 		grep --line-buffered -E 'vmtest: bench|booting|guest took|splat|FAIL|fail' | sed -u 's/^\[[^]]*\] vmtest: //'
 	rc=${PIPESTATUS[0]}
@@ -199,11 +233,15 @@ for k in $kernels; do
 	step_time "guest:$k" $(($(date +%s) - t0))
 	[ "$rc" = 0 ] || { overall=1; log "$k: vmtest.sh exited $rc (see $results/vmtest-$k.log)"; }
 done
-release_slots
+[ "$mode" = deterministic ] || release_slots
 echo "uptime-end: $(uptime)" >> "$results/host.txt"
 kill "$sampler" 2>/dev/null || true
 step_time total $(($(date +%s) - t_run))
 
-python3 "$here/report.py" "$results" --kernels "$kernels" --mode "$mode" || overall=1
+if [ "$mode" = deterministic ]; then
+	python3 "$here/icount-report.py" "$results" --kernels "$kernels" || overall=1
+else
+	python3 "$here/report.py" "$results" --kernels "$kernels" --mode "$mode" || overall=1
+fi
 echo "$results"
 exit "$overall"

@@ -8,7 +8,7 @@ usage() {
 Usage: vmtest.sh --kernel K[,K...] | --image PATH | --debug-kernel SERIES  [--module PATH/ovpn.ko | --native | --tree DIR]
                  [--tests LIST|fast|full] [--results DIR] [--timeout SECONDS]
                  [--iterations N] [--smp N] [--cpu MODEL] [--tcg-threads single|multi]
-                 [--kernel-args ARGS] [--make VAR=VALUE] [--jobs N]
+                 [--icount PLUGIN.so] [--kernel-args ARGS] [--make VAR=VALUE] [--jobs N]
        vmtest.sh --report DIR [--kernel K,...] [--expect LIST] [--tsv]
 
 Boots each kernel K (one of: $KERNELS_ALL; or "all"; or an arm64 or
@@ -62,6 +62,10 @@ usage_options() {
                 single: the vCPUs take turns on one host thread (no
                 cross-vCPU race of the emulator when the kernel patches its
                 own text; less host CPU, but one host core at most)
+--icount SO     deterministic time: qemu -icount shift=0,sleep=off (the guest
+                clock counts executed instructions, one per ns; idle time is
+                skipped), one vCPU on one host thread, and the TCG plugin SO
+                (tests/bench/icount-plugin.c) writing to RESULTS/KERNEL/icount.tsv
 --jobs N        N guests at a time, each kernel's own (default 1; a guest
                 takes the next kernel of the list when it is done; nldiff-full
                 and nldiff-random with debian-7.3 run one at a time: 7.3's
