@@ -61,18 +61,20 @@ the ynl cli). NAME is one scenario, openvpn-srv-CASE:
   fast      the fast set's run: one set-up, four rows. A UDP server
             (keepalive 1 3) with client-a (reneg-sec 4), -b and -c on its
             LAN, and beside it a tcp6 server (server-ipv6) with client-d on
-            another LAN, all up at once; then
+            another LAN, all up at once; the pings between them at once;
             openvpn-srv-fast-three: as three, with 2 pings a pair;
             openvpn-srv-fast-tcp6: client-d pings the tcp6 server over IPv4
               and IPv6 inside, the server's TCP connection is from
               fd01::11, its peer has d's VPN IPv6 address and counted 6;
-            openvpn-srv-fast-rekey: 120 pings a->server (12 s) under a's
+            openvpn-srv-fast-rekey: 100 pings a->server (10 s, from the
+              set-up's end on, under the other rows' work) across a's
               renegotiations: 2 or more "TLS: soft reset" in a's log, the
-              server's primary key-id of a changed, under 5% lost, a's
-              vpn counters moved by 114 or more, DCO kept;
+              server's primary key-id of a changed between two snapshots,
+              under 5% lost, DCO kept, no data packet in OpenVPN;
             openvpn-srv-fast-timeout: client-b killed -9: the server logs
-              "client-b/... [soft,ovpn-dco: ping expired]" 3 to 30 s later,
-              b's peer is gone, a's and c's stay, c still pings
+              "client-b/... [soft,ovpn-dco: ping expired]" 3 to 30 s after
+              the kill (its time stamp), b's peer is gone, a's and c's
+              stay, c still pings
             (the peers are read by ovpnpeers.py, one process a snapshot)
 Each DCO scenario first requires every OpenVPN to reach "Initialization
 Sequence Completed" with "DCO device tun0 opened", no "disabling data channel
