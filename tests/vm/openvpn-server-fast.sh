@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The fast set's OpenVPN server run of tests/vm/openvpn-server.sh (sourced;
+# The short OpenVPN server run of tests/vm/openvpn-server.sh (sourced;
 # its --help says what each row asserts): one set-up shared by four rows,
 # openvpn-srv-fast-{three,tcp6,rekey,timeout}, the checks of one overlapping
 # the waits of another (a rekey window under the pings, a peer's expiry

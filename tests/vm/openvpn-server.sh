@@ -3,7 +3,7 @@
 # clients on the server's LAN (a bridge), topology subnet over UDP, one
 # scenario per run (--test openvpn-srv-CASE). Runs inside the test guest (as
 # root, ovpn.ko installed); the scenarios are in openvpn-server-cases.sh, the
-# fast set's run of four rows in openvpn-server-fast.sh.
+# run of four rows on one set-up (openvpn-srv-fast) in openvpn-server-fast.sh.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -58,8 +58,8 @@ the ynl cli). NAME is one scenario, openvpn-srv-CASE:
             unloadable (blacklist + install /bin/false in modprobe.d, module
             unloaded): "Kernel support for ovpn ... missing", ovpn stays
             unloaded
-  fast      the fast set's run: one set-up, four rows. A UDP server
-            (keepalive 1 3) with client-a (reneg-sec 4), -b and -c on its
+  fast      one set-up, four rows (a run meant for the fast set): a UDP
+            server (keepalive 1 3) with client-a (reneg-sec 4), -b and -c on its
             LAN, and beside it a tcp6 server (server-ipv6) with client-d on
             another LAN, all up at once; the pings between them at once;
             openvpn-srv-fast-three: as three, with 2 pings a pair;
