@@ -2,7 +2,8 @@
 # OpenVPN 2.7 as operators run a server, over the ovpn module (DCO): several
 # clients on the server's LAN (a bridge), topology subnet over UDP, one
 # scenario per run (--test openvpn-srv-CASE). Runs inside the test guest (as
-# root, ovpn.ko installed); the scenarios are in openvpn-server-cases.sh.
+# root, ovpn.ko installed); the scenarios are in openvpn-server-cases.sh, the
+# run of four rows on one set-up (openvpn-srv-fast) in openvpn-server-fast.sh.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -12,6 +13,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/openvpn-lib.sh"
 # shellcheck source=tests/vm/openvpn-server-cases.sh
 . "$here/openvpn-server-cases.sh"
+# shellcheck source=tests/vm/openvpn-server-fast.sh
+. "$here/openvpn-server-fast.sh"
 
 usage() {
 	cat <<'USAGE'
@@ -55,6 +58,25 @@ the ynl cli). NAME is one scenario, openvpn-srv-CASE:
             unloadable (blacklist + install /bin/false in modprobe.d, module
             unloaded): "Kernel support for ovpn ... missing", ovpn stays
             unloaded
+  fast      one set-up, four rows (a run meant for the fast set): a UDP
+            server (keepalive 1 3) with client-a (reneg-sec 4), -b and -c on its
+            LAN, and beside it a tcp6 server (server-ipv6) with client-d on
+            another LAN, all up at once; the pings between them at once;
+            openvpn-srv-fast-three: as three, with 2 pings a pair;
+            openvpn-srv-fast-tcp6: client-d pings the tcp6 server over IPv4
+              and IPv6 inside, the server's TCP connection is from
+              fd01::11, its peer has d's VPN IPv6 address and counted 6;
+            openvpn-srv-fast-rekey: 100 pings a->server (10 s, from the
+              set-up's end on, under the other rows' work) across a's
+              renegotiations: 2 or more "TLS: soft reset" in a's log, the
+              server's primary key-id of a changed while they ran (read
+              every 0.2 s), under 5% lost, DCO kept, no data packet in
+              OpenVPN;
+            openvpn-srv-fast-timeout: client-b killed -9: the server logs
+              "client-b/... [soft,ovpn-dco: ping expired]" 3 to 30 s after
+              the kill (its time stamp), b's peer is gone, a's and c's
+              stay, c still pings
+            (the peers are read by ovpnpeers.py, one process a snapshot)
 Each DCO scenario first requires every OpenVPN to reach "Initialization
 Sequence Completed" with "DCO device tun0 opened", no "disabling data channel
 offload" and tun0 an ovpn netdev. After it, ovpn unloads and nothing stays
@@ -79,7 +101,7 @@ done
 if [ -z "$tools" ] || [ -z "$out" ] || [ -z "$test" ]; then usage >&2; exit 2; fi
 name=${test#openvpn-srv-}
 case "$name" in
-three|iroute|timeout|fallback|ipv6|rekey) ;;
+three|iroute|timeout|fallback|ipv6|rekey|fast) ;;
 *) echo "openvpn-server.sh: unknown test $test" >&2; exit 2 ;;
 esac
 vm_results_dir "$out"
@@ -100,9 +122,24 @@ pids=()
 declare -A pid_of=()
 why=""   # why the scenario failed (fail)
 note=""  # what it found, for its row
+row="$test"  # the row the end of the run writes (case_fast writes others first)
+failed=""    # a row failed (verdict)
 
 # fail WHY: one reason the scenario fails (they add up)
 fail() { why="$why$*; "; }
+
+# verdict ROW T0: ROW's result from why and note, seconds since T0; both
+# cleared for the next row
+verdict() {
+	if [ -z "$why" ]; then
+		vm_result "$1" pass $(($(vm_now) - $2)) "$note"
+	else
+		vm_result "$1" fail $(($(vm_now) - $2)) "${why%; }"
+		tail -n 6 "$d"/*.log 2>/dev/null | sed "s/^/vmtest: $1: /" || true
+		failed=1
+	fi
+	why="" note=""
+}
 
 cleanup() {
 	local p ns
@@ -218,16 +255,12 @@ routes() {
 
 t0=$(vm_now)
 "$openvpn" --version | head -n1 > "$out/openvpn-version.txt"
-for n in server client client-a client-b client-c; do ovpn_mkcert "$work" "$n"; done
+for n in server client client-a client-b client-c; do ovpn_mkcert "$work" "$n" & done
+wait
 modprobe ovpn
 "case_$name"
 cleanup
 cp -r "$d/." "$out/"
 unload=$(vm_unload) || fail "after the run: $unload"
-if [ -z "$why" ]; then
-	vm_result "$test" pass $(($(vm_now) - t0)) "$note"
-else
-	vm_result "$test" fail $(($(vm_now) - t0)) "${why%; }"
-	tail -n 6 "$d"/*.log 2>/dev/null | sed "s/^/vmtest: $test: /" || true
-	exit 1
-fi
+verdict "$row" "$t0"
+[ -z "$failed" ] || exit 1
