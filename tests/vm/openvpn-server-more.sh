@@ -62,7 +62,8 @@ table ip float {
 NFT
 }
 
-# float_natted: packets the SNAT rule rewrote (0 without the rule)
+# float_natted: flows the SNAT rule took (its counter: a nat chain sees the
+# first packet of a flow only; 0 without the rule)
 float_natted() {
 	ip netns exec ovpn_a nft -j list chain ip float post 2>/dev/null |
 		jq '[.nftables[].rule? // empty | .expr[] | .counter? // empty | .packets][0] // 0' 2>/dev/null ||
@@ -93,12 +94,12 @@ case_float() {
 	peers "$SRV" after
 	float_after "$vip" "$id" "$p0"
 	natted=$(float_natted)
-	[ "$natted" -gt 0 ] || fail "client-a: the SNAT rule rewrote no packet"
+	[ "$natted" -gt 0 ] || fail "client-a: the SNAT rule took no flow"
 	pings ovpn_a 10.8.0.1 10 || fail "client-a -> server after the float: no answer"
 	peers "$SRV" last
 	n=$(delta after last "$vip")
 	[ "$n" -ge 10 ] || fail "server: client-a's peer moved by $n vpn packets after the float (10 pings)"
-	note="peer $id 10.201.0.11:$p0 -> 10.201.0.21:40000, $(lost "$d/ping-float.txt")% of 100 pings lost, $natted packets rewritten"
+	note="peer $id 10.201.0.11:$p0 -> 10.201.0.21:40000, $(lost "$d/ping-float.txt")% of 100 pings lost, SNAT took $natted flow(s)"
 }
 
 # float_after VPNIP ID PORT0: the server's peer of client-a (the same ID) is

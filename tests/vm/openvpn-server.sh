@@ -62,7 +62,7 @@ the ynl cli). NAME is one scenario, openvpn-srv-CASE:
             namespace) to 10.201.0.21:40000 under 100 pings: the server's
             kernel peer (the same peer id) moves from 10.201.0.11 to it,
             OpenVPN logs "floated from ... to 10.201.0.21:40000" and its
-            status file shows it, the rule rewrote packets, under 10% lost,
+            status file shows it, the rule took the flow, under 10% lost,
             10 pings after it move the peer's counters
   persist   client-a with persist-tun restarted by SIGUSR1: a second
             "Initialization Sequence Completed", "Preserving previous TUN/TAP
