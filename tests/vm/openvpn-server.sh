@@ -2,8 +2,9 @@
 # OpenVPN 2.7 as operators run a server, over the ovpn module (DCO): several
 # clients on the server's LAN (a bridge), topology subnet over UDP, one
 # scenario per run (--test openvpn-srv-CASE). Runs inside the test guest (as
-# root, ovpn.ko installed); the scenarios are in openvpn-server-cases.sh, the
-# run of four rows on one set-up (openvpn-srv-fast) in openvpn-server-fast.sh.
+# root, ovpn.ko installed); the scenarios are in openvpn-server-cases.sh and
+# openvpn-server-more.sh, the run of four rows on one set-up
+# (openvpn-srv-fast) in openvpn-server-fast.sh.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -15,6 +16,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/openvpn-server-cases.sh"
 # shellcheck source=tests/vm/openvpn-server-fast.sh
 . "$here/openvpn-server-fast.sh"
+# shellcheck source=tests/vm/openvpn-server-more.sh
+. "$here/openvpn-server-more.sh"
 
 usage() {
 	cat <<'USAGE'
@@ -58,6 +61,20 @@ the ynl cli). NAME is one scenario, openvpn-srv-CASE:
             unloadable (blacklist + install /bin/false in modprobe.d, module
             unloaded): "Kernel support for ovpn ... missing", ovpn stays
             unloaded
+  float     client-a's packets to the server rewritten (nft SNAT in its
+            namespace) to 10.201.0.21:40000 under 100 pings: the server's
+            kernel peer (the same peer id) moves from 10.201.0.11 to it,
+            OpenVPN logs "floated from ... to 10.201.0.21:40000" and its
+            status file shows it, the rule took the flow, under 10% lost,
+            10 pings after it move the peer's counters
+  persist   client-a with persist-tun restarted by SIGUSR1: a second
+            "Initialization Sequence Completed", "Preserving previous TUN/TAP
+            instance: tun0", tun0 the same ifindex and still an ovpn netdev,
+            one kernel peer on each side, 10 pings move both
+  many      20 clients (one namespace each on the LAN, one certificate,
+            duplicate-cn), all up with DCO, each pinging the server 3 times:
+            the server's kernel peer table lists 20 peers, at the 20 LAN
+            addresses, with 20 VPN addresses, each with 3 pings each way
   fast      one set-up, four rows (a run meant for the fast set): a UDP
             server (keepalive 1 3) with client-a (reneg-sec 4), -b and -c on its
             LAN, and beside it a tcp6 server (server-ipv6) with client-d on
@@ -101,7 +118,7 @@ done
 if [ -z "$tools" ] || [ -z "$out" ] || [ -z "$test" ]; then usage >&2; exit 2; fi
 name=${test#openvpn-srv-}
 case "$name" in
-three|iroute|timeout|fallback|ipv6|rekey|fast) ;;
+three|iroute|timeout|fallback|ipv6|rekey|float|persist|many|fast) ;;
 *) echo "openvpn-server.sh: unknown test $test" >&2; exit 2 ;;
 esac
 vm_results_dir "$out"
