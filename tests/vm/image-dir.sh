@@ -204,6 +204,15 @@ kernel_image() {
 	esac
 }
 
+# kernel_config ALIAS IMG: the configuration ALIAS was built with (IMG: its
+# kernel_image directory)
+kernel_config() {
+	case "$1" in
+	image-*) image_locate "${image_path[$1]}"; echo "$IMG_CONFIG" ;;
+	*) echo "$2/boot/config-$KABI" ;;
+	esac
+}
+
 # kernel_build_dir ALIAS: the kernel tree to build ovpn.ko against
 kernel_build_dir() {
 	case "$1" in

@@ -42,6 +42,9 @@ RTM_NEWLINK, RTM_DELLINK, RTM_GETLINK = 16, 17, 18
 IFLA_IFNAME, IFLA_LINKINFO = 3, 18
 IFLA_INFO_KIND, IFLA_INFO_DATA = 1, 2
 IFLA_OVPN_MODE = 1
+RTM_DELNEIGH, RTM_GETNEIGH = 29, 30
+NDA_DST = 1
+NUD_PERMANENT = 0x80
 MODE_P2P, MODE_MP = 0, 1
 
 # <linux/ovpn.h> (7.3)
@@ -427,6 +430,23 @@ class Rtnl:
         err, ext, _ = self.sock.request(Msg(RTM_DELLINK, ifinfomsg(index), []))
         if err:
             raise nl_error(err, ext, "delete link %d" % index)
+
+    def flush_neigh(self):
+        """Delete the namespace's neighbour entries but the permanent ones: the
+        NOARP ones too, which `ip neigh flush` keeps. The number deleted."""
+        err, ext, rep = self.sock.request(Msg(RTM_GETNEIGH, struct.pack("=BBHiHBB", 0, 0, 0, 0,
+                                                                         0, 0, 0), [],
+                                              F_REQUEST | F_DUMP))
+        if err:
+            raise nl_error(err, ext, "neighbour dump")
+        n = 0
+        for p in rep:
+            if struct.unpack_from("=H", p, 8)[0] & NUD_PERMANENT:
+                continue
+            dst = [Attr(NDA_DST, v) for t, _f, v in parse_attrs(p[12:]) if t == NDA_DST]
+            err, _ext, _ = self.sock.request(Msg(RTM_DELNEIGH, p[:12], dst))
+            n += not err
+        return n
 
     def set_up(self, index):
         iff_up = 1

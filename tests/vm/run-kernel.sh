@@ -55,16 +55,17 @@ pick_module() {
 	esac
 }
 
-# write_guest_env RES MODDIR: the guest's settings (guest.sh sources them)
+# write_guest_env RES MODDIR SLOW: the guest's settings (guest.sh sources
+# them); SLOW: slowdown's factor
 write_guest_env() {
-	local res="$1" moddir="$2" v
+	local res="$1" moddir="$2" slow="$3" v
 	cat > "$res/guest.env" <<ENV
 VM_KABI='$KABI'
 VM_MODDIR='$moddir'
 VM_TOOLS='$tools'
 VM_TESTS='$tests'
 VM_EXPECT_MODULE='$expect'
-VM_SELFTEST_TIMEOUT=$((600 * $(slowdown)))
+VM_SELFTEST_TIMEOUT=$((600 * slow))
 VM_TCPDUMP_TIMEOUT=${VM_TCPDUMP_TIMEOUT:-20s}
 VM_TCPDUMP_SETTLE=${VM_TCPDUMP_SETTLE:-10}
 VM_LIFECYCLE_ITERS=$iters
@@ -77,24 +78,25 @@ ENV
 	done
 }
 
-# slowdown: how much slower the kernel runs the same work: debug-kernel.sh's
-# (KASAN, lockdep, kmemleak) about 5-8x (program starts, 6.1), else 1
+# slowdown CONFIG: how much slower a kernel of configuration CONFIG runs the
+# same work: 8 for one built with KASAN (debug-kernel.sh's, with lockdep and
+# kmemleak as well: 5-8x for a program start on 6.1), else 1
 slowdown() {
-	case "$KABI" in *-ovpn-debug) echo 8 ;; *) echo 1 ;; esac
+	if grep -qx 'CONFIG_KASAN=y' "$1" 2>/dev/null; then echo 8; else echo 1; fi
 }
 
-# guest_timeout: the bound of one qemu run
+# guest_timeout SLOW: the bound of one qemu run
 guest_timeout() {
 	local t tmo=120
 	[ -z "$timeout_s" ] || { echo "$timeout_s"; return; }
 	for t in $tests; do tmo=$((tmo + $(vm_budget "$t" "$iters"))); done
-	echo $((tmo * $(slowdown)))
+	echo $((tmo * $1))
 }
 
 # run_kernel ALIAS: one kernel's run, results in $results/ALIAS; non-zero if
 # anything failed
 run_kernel() {
-	local alias="$1" res img moddir tb tmo rc=0 sel ko expect tools rootimg boot_busybox
+	local alias="$1" res img moddir tb tmo slow rc=0 sel ko expect tools rootimg boot_busybox
 	kernel_setup "$alias"
 	arch_setup "$KDEB_ARCH" || die "$alias: no guest for its architecture"
 	read -r tools rootimg boot_busybox <<< "${userland_of[$KDEB_ARCH]}"
@@ -122,8 +124,9 @@ run_kernel() {
 	prepare_boot "$img" "$KABI"
 	install_module "$img" "$KABI" "$ko"
 	step "$res" prepare-boot "$tb"
-	write_guest_env "$res" "$moddir"
-	tmo=$(guest_timeout)
+	slow=$(slowdown "$(kernel_config "$alias" "$img")")
+	write_guest_env "$res" "$moddir" "$slow"
+	tmo=$(guest_timeout "$slow")
 	log "$alias: booting $KABI (module: $sel${ko:+ $ko}), tests: $tests, timeout ${tmo}s"
 	tb=$(date +%s)
 	boot_guest "$res" "$tmo" "$alias" || rc=$?

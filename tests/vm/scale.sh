@@ -17,9 +17,13 @@ scale: 50 peers, 5 with traffic (make check); scale-full: 1000 peers, 50
 with traffic (VMTEST_SCALE_PEERS, VMTEST_SCALE_SUBSET override). The work is
 ovpnctl.py scale: namespaces S (the MP server, one UDP socket for all peers),
 C (a real client, P2P, = peer 1) and K (a sink: every other peer's endpoint is
-one of its AnyIP addresses). It adds the peers, one key each, and reads
-the bytes in use of each slab cache (after flushing the per-cpu slabs) and of
-the percpu allocator; then, while C ping-floods S through its tunnel and S
+one of its AnyIP addresses; IPv6 is off in all three: its autoconfiguration's
+packets and neighbour entries would come and go between the readings). It
+adds the peers, one key each, and reads the bytes in use of each slab cache
+(after reading S's socket, deleting the neighbour entries of S, C and K,
+which the traffic makes and the kernel keeps while a namespace lives, and
+flushing the per-cpu slabs, which also frees what KASAN holds in quarantine)
+and of the percpu allocator; then, while C ping-floods S through its tunnel and S
 sends UDP to the VPN addresses of the subset, gives every peer a second key,
 swaps all keys 3 times, checks from a dump that exactly the subset and the
 client sent packets, deletes every peer, and reads them again (each second,
