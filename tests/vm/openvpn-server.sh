@@ -219,6 +219,18 @@ dco_used() {
 	[ "$(tun_kind "$(ns_of "$1")")" = ovpn ] || fail "$1: tun0 is not an ovpn netdev"
 }
 
+# rekey_kept PINGS: what client-a's renegotiations under PINGS pings
+# ($d/ping-rekey.txt) must leave: under 5% lost, DCO in use by the server and
+# client-a, no data packet in OpenVPN; sets loss (the percentage lost)
+rekey_kept() {
+	loss=$(sed -n 's/.* \([0-9.]*\)% packet loss.*/\1/p' "$d/ping-rekey.txt")
+	awk -v l="${loss:-100}" 'BEGIN { exit !(l < 5) }' || fail "${loss:-100}% of $1 pings lost (bound: 5%)"
+	dco_used server
+	dco_used client-a
+	! grep -q 'Attempting to send data packet while data channel offload is in use' "$d"/*.log ||
+		fail "a data packet reached OpenVPN"
+}
+
 # tun_kind NS: the kind of NS's tun0 (ovpn, tun, none)
 tun_kind() {
 	ip -n "$1" -j -d link show tun0 2>/dev/null | jq -r '.[0].linkinfo.info_kind // "none"' ||
