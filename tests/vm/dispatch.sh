@@ -54,6 +54,7 @@ run_selftest() {
 		rc=0
 		(cd "$dir" && OVPN_TCPDUMP_TIMEOUT="$VM_TCPDUMP_TIMEOUT" \
 			OVPN_TCPDUMP_SETTLE="$VM_TCPDUMP_SETTLE" \
+			OVPN_PING_DEADLINE="${VM_PING_DEADLINE:-3}" \
 			timeout -k 10 "$VM_SELFTEST_TIMEOUT" bash "./$name") \
 			> "$VM_RESULTS/$name.tap" 2>&1 < /dev/null || rc=$?
 		if [ "$rc" = 0 ] && grep -q '^# Totals:' "$VM_RESULTS/$name.tap" &&

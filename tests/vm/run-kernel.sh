@@ -68,6 +68,7 @@ VM_EXPECT_MODULE='$expect'
 VM_SELFTEST_TIMEOUT=$((600 * slow))
 VM_TCPDUMP_TIMEOUT=${VM_TCPDUMP_TIMEOUT:-20s}
 VM_TCPDUMP_SETTLE=${VM_TCPDUMP_SETTLE:-10}
+VM_PING_DEADLINE=$((3 * slow))
 VM_LIFECYCLE_ITERS=$iters
 VM_RUN_DIR='$results'
 VM_MAKEVARS='$([ "$sel" != tree ] || echo "${makevars[*]}")'
