@@ -12,8 +12,8 @@ Usage: debug-kernel.sh [--print] SERIES
 
 Builds an x86_64 kernel of SERIES (5.10, 6.1 or 6.12) from Debian's
 linux-source-SERIES with x86_64_defconfig, kvm_guest.config and
-tests/vm/debug-kernel.config (KASAN, kmemleak, lockdep, KFENCE,
-DEBUG_ATOMIC_SLEEP), installs it as a machine's boot/ and lib/modules/ under
+tests/vm/debug-kernel.config (KASAN, kmemleak, lockdep, KFENCE from 5.12
+on, DEBUG_ATOMIC_SLEEP), installs it as a machine's boot/ and lib/modules/ under
 \${XDG_CACHE_HOME:-~/.cache}/ovpn-backports/debug-kernels/SERIES-VERSION-HASH
 (HASH: of the config fragment) with build/ the kernel tree to build ovpn
 against, and prints that directory. A finished build is reused.
@@ -43,12 +43,14 @@ source_tree() {
 
 # configure SRC: defconfig + kvm_guest.config + our fragment, checked
 configure() {
-	local opt
+	local opt kfence=
 	make -C "$1" -s x86_64_defconfig
 	(cd "$1" && scripts/kconfig/merge_config.sh -m .config \
 		kernel/configs/kvm_guest.config "$here/debug-kernel.config" >/dev/null)
 	make -C "$1" -s olddefconfig
-	for opt in KASAN DEBUG_KMEMLEAK PROVE_LOCKING DEBUG_ATOMIC_SLEEP KFENCE \
+	# KFENCE came in 5.12: 5.10 has the others only
+	[ ! -e "$1/lib/Kconfig.kfence" ] || kfence=KFENCE
+	for opt in KASAN DEBUG_KMEMLEAK PROVE_LOCKING DEBUG_ATOMIC_SLEEP $kfence \
 		NET_UDP_TUNNEL DST_CACHE GRO_CELLS STREAM_PARSER 9P_FS OVERLAY_FS; do
 		grep -Eq "^CONFIG_$opt=[ym]" "$1/.config" ||
 			die "CONFIG_$opt did not stay set in $1/.config"
