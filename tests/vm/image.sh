@@ -106,15 +106,33 @@ guest_tcg_threads() {
 	case "$1" in debian-7.*|image-7.*) echo single ;; *) echo multi ;; esac
 }
 
-# boot_guest RES SECONDS TAG: boot the prepared kernel with the root image
+# boot_watch RES SECONDS: stop RES's guest (its qemu, found by the path of
+# its results share) unless it says it is up within SECONDS, and leave
+# RES/boot-stalled. A TCG guest of a debug kernel, on a loaded host, at times
+# waits forever in early boot, between its timer calibrations.
+boot_watch() {
+	local res="$1" s="$2" t
+	for ((t = 0; t < s; t += 5)); do
+		! grep -q 'vmtest: guest up' "$res/console.log" 2>/dev/null || return 0
+		sleep 5
+	done
+	: > "$res/boot-stalled"
+	pkill -TERM -f -- "path=$res,mount_tag=vmresults" || true
+}
+
+# boot_guest RES SECONDS TAG BOOT: boot the prepared kernel with the root image
 # (rootimg.sh, read-only) over the host's root (read-only) and RES (writable)
 # shared over virtio-9p, the guest runner
 # guest.sh as PID 1; the console goes to RES/console.log, its test lines to
-# stdout prefixed [TAG]. Returns qemu's status (124/137: timeout).
+# stdout prefixed [TAG]. Returns qemu's status (124/137: timeout); a guest
+# not up after BOOT seconds is stopped (boot_watch).
 boot_guest() {
-	local res="$1" tmo="$2" tag="$3" rc icount=()
+	local res="$1" tmo="$2" tag="$3" boot="$4" rc icount=() watch
 	[ -z "$icount_plugin" ] ||
 		icount=(-icount "shift=0,sleep=off" -plugin "file=$icount_plugin,out=$res/icount.tsv")
+	rm -f "$res/boot-stalled"
+	boot_watch "$res" "$boot" &
+	watch=$!
 	set +e
 	timeout -k 30 "$tmo" "$qemu_bin" "${qemu_args[@]}" -accel "tcg,thread=$(guest_tcg_threads "$tag")" -m 2G -smp "$smp" \
 		${icount[@]+"${icount[@]}"} \
@@ -127,6 +145,8 @@ boot_guest() {
 		< /dev/null 2>&1 | sed -u 's/\r$//' | tee "$res/console.log" |
 		grep --line-buffered -E "^vmtest|VMTEST-END|$VM_SPLAT_RE" | sed -u "s/^/[$tag] /"
 	rc=${PIPESTATUS[0]}
+	kill "$watch" 2>/dev/null
+	wait "$watch" 2>/dev/null
 	set -e
 	return "$rc"
 }

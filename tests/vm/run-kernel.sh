@@ -94,6 +94,22 @@ guest_timeout() {
 	echo $((tmo * $1))
 }
 
+# boot_retry RES SECONDS ALIAS BOOT: boot_guest, once more if the guest was
+# not up after BOOT seconds (said in steps.txt: boot-stalled BOOT; the first
+# console kept as console.try1.log)
+boot_retry() {
+	local res="$1" rc=0
+	boot_guest "$@" || rc=$?
+	[ -e "$res/boot-stalled" ] || return "$rc"
+	echo "boot-stalled $4" >> "$res/steps.txt"
+	mv "$res/console.log" "$res/console.try1.log"
+	log "$3: not up after $4 s, booting once more (the first console: console.try1.log)"
+	rc=0
+	boot_guest "$@" || rc=$?
+	[ ! -e "$res/boot-stalled" ] || echo "boot-stalled $4" >> "$res/steps.txt"
+	return "$rc"
+}
+
 # run_kernel ALIAS: one kernel's run, results in $results/ALIAS; non-zero if
 # anything failed
 run_kernel() {
@@ -130,7 +146,7 @@ run_kernel() {
 	tmo=$(guest_timeout "$slow")
 	log "$alias: booting $KABI (module: $sel${ko:+ $ko}), tests: $tests, timeout ${tmo}s"
 	tb=$(date +%s)
-	boot_guest "$res" "$tmo" "$alias" || rc=$?
+	boot_retry "$res" "$tmo" "$alias" "${VMTEST_BOOT_TIMEOUT:-$((300 * slow))}" || rc=$?
 	exec 7>&- 6>&-
 	step "$res" guest "$tb"
 	printf 'rc=%s\ntimeout=%s\nseconds=%s\n' "$rc" "$tmo" "$(($(date +%s) - tb))" > "$res/qemu.txt"

@@ -86,6 +86,9 @@ Environment: VMTEST_* variables are handed to the guest's tests (e.g.
 VMTEST_NLDIFF_SEED, see each test's --help; a run of nldiff-random sets it
 once for all its kernels when it is not set). VMTEST_SLOTS: how many guests
 of all runs on this cache may run at once (default: the host's cores).
+VMTEST_BOOT_TIMEOUT: a guest not up after these seconds (default 300, 2400
+on a kernel built with KASAN) is stopped and booted once more, and the
+kernel's steps say boot-stalled.
 
 Everything fetched or built is cached under \${XDG_CACHE_HOME:-~/.cache}/ovpn-backports.
 Host packages: tests/vm/host-packages.txt and tests/vm/guest-packages.txt.
