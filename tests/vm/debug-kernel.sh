@@ -16,7 +16,8 @@ tests/vm/debug-kernel.config (KASAN, kmemleak, lockdep, KFENCE from 5.12
 on, DEBUG_ATOMIC_SLEEP), installs it as a machine's boot/ and lib/modules/ under
 \${XDG_CACHE_HOME:-~/.cache}/ovpn-backports/debug-kernels/SERIES-VERSION-HASH
 (HASH: of the config fragment) with build/ the kernel tree to build ovpn
-against, and prints that directory. A finished build is reused.
+against, and prints that directory. A finished build is reused, an
+interrupted one (once configured) goes on where it stopped.
 
   --print   print the directory a build would use, build nothing
 
@@ -72,7 +73,7 @@ build_install() {
 }
 
 main() {
-	local print=0 series ver hash out t0
+	local print=0 series ver hash out t0 resumed=""
 	case "${1:-}" in
 	-h|--help) usage; exit 0 ;;
 	--print) print=1; shift ;;
@@ -88,15 +89,22 @@ main() {
 		return 0
 	fi
 	t0=$(date +%s)
-	log "building linux-source-$series $ver with the debug options into $out"
-	rm -rf "$out"
-	mkdir -p "$out"
-	source_tree "$series" "$out"
-	mv "$out/src" "$out/build"
-	configure "$out/build"
+	# a configured tree is kept: an interrupted build goes on where it stopped
+	if [ -e "$out/.configured" ]; then
+		log "going on with the build of linux-source-$series $ver in $out"
+		resumed=" (the rest: an interrupted run before)"
+	else
+		log "building linux-source-$series $ver with the debug options into $out"
+		rm -rf "$out"
+		mkdir -p "$out"
+		source_tree "$series" "$out"
+		mv "$out/src" "$out/build"
+		configure "$out/build"
+		: > "$out/.configured"
+	fi
 	build_install "$out/build" "$out"
 	echo "$(($(date +%s) - t0))" > "$out/.done"
-	log "built in $(($(date +%s) - t0)) s"
+	log "built in $(($(date +%s) - t0)) s$resumed"
 	echo "$out"
 }
 
