@@ -17,20 +17,22 @@ Usage: guest-bench.sh --conf FILE --tools DIR --results DIR
 
 FILE (written by tests/bench/bench.sh) sets BENCH_VARIANTS, BENCH_REPS,
 BENCH_SECONDS (iperf3 -t), BENCH_OMIT (iperf3 -O), BENCH_PINGS, BENCH_UDP_RATE
-(iperf3 -b, the fixed offered load) and, on a kernel with an in-tree ovpn,
+(iperf3 -b, the fixed offered load), BENCH_TUN_MTU (the tunnel's MTU on both
+ends; empty: OpenVPN's default) and, on a kernel with an in-tree ovpn,
 BENCH_OURS_KO (our ovpn.ko, loaded with insmod in place of the in-tree one).
 Deterministic mode (the guest runs under qemu -icount with
 tests/bench/icount-plugin.c): BENCH_ICOUNT_MARK (tests/bench/icount-mark.c,
 built static) and BENCH_BYTES; per variant and repetition, one iperf3 UDP
 transfer of BENCH_BYTES at BENCH_UDP_RATE in 1200-byte datagrams runs
 between the plugin's markers, which count the guest instructions of the
-whole machine meanwhile, user and kernel apart (per byte delivered). The
+whole machine meanwhile, user and kernel apart (per byte delivered), and
+the Ip FragCreates/ReasmReqds and Tcp RetransSegs of both namespaces. The
 guest's clock then counts instructions and skips idle time: its seconds
 are no wall-clock time.
 
 A variant is KIND[-PROTO-CIPHER][.MODULE]:
   veth             iperf3 over the plain veth pair (the guest's ceiling)
-  cli-udp-aes      two ovpn P2P ifaces set up with ovpn-cli (no OpenVPN)
+  cli-udp-C        two ovpn P2P ifaces set up with ovpn-cli (no OpenVPN)
   dco-P-C          OpenVPN 2.7 server+client, data channel in ovpn (DCO)
   user-P-C         the same OpenVPN with --disable-dco (tun + userspace crypto)
   P: udp|tcp, C: aes (AES-256-GCM) | chacha (CHACHA20-POLY1305)
