@@ -49,8 +49,8 @@ per kernel, a DKMS build of the release tarball (tests/bench/pipeline-cost.sh).
                   per byte delivered, user and kernel apart, and the Ip
                   FragCreates/ReasmReqds and Tcp RetransSegs of the transfer.
                   debian-7.3 by default: cli-udp-aes, dco-udp-aes, ours vs
-                  in-tree (About 10 minutes); on other kernels dco-* vs user-*
-                  over udp and tcp with aes; 2 repetitions, no pipeline;
+                  in-tree (about 10 minutes); on other kernels dco-* vs user-*
+                  over udp and tcp with aes; 2 repetitions, no pipeline,
                   --tun-mtu 1420. icount-report.py prints the spread of a
                   variant's rounds (fails above 0.5 %) and the ours/in-tree and
                   dco/user ratios.
@@ -70,7 +70,7 @@ per kernel, a DKMS build of the release tarball (tests/bench/pipeline-cost.sh).
   --bytes N       the deterministic transfer's size (default 16000000)
   --udp-rate R    iperf3 -b of the UDP test (default 40M)
   --results DIR   default build/bench/<timestamp>
-  --module K=KO   test this ovpn.ko on kernel K instead of building one from
+  --module [K=]KO test this ovpn.ko on kernel K instead of building one from
                   backports/ (its vermagic must match K); without K=, the one
                   kernel of the run (make bench MODULE=KO)
 Output in DIR: results.json (every repetition + medians, min-max, ratios,
