@@ -84,7 +84,7 @@ die() { echo "bench: $*" >&2; exit 2; }
 log() { echo "bench: $*" >&2; }
 
 mode=full kernels="debian-6.1 debian-7.3" reps="" secs="" omit="" pings="" rate=40M
-pipeline="" results="" bytes=16000000 only="" tun_mtu=unset module_any=""
+pipeline="" results="" bytes=16000000 variants_given="" tun_mtu=unset module_any=""
 declare -A given_ko=()
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -92,6 +92,7 @@ while [ $# -gt 0 ]; do
 	--quick) mode=quick; shift ;;
 	--smoke) mode=smoke; kernels=debian-6.1; shift ;;
 	--deterministic) mode=deterministic; kernels=debian-7.3; shift ;;
+	--variants) variants_given="${2//,/ }"; shift 2 ;;
 	--bytes) bytes="$2"; shift 2 ;;
 	--kernels) kernels="${2//,/ }"; shift 2 ;;
 	--reps) reps="$2"; shift 2 ;;
@@ -100,7 +101,6 @@ while [ $# -gt 0 ]; do
 	--udp-rate) rate="$2"; shift 2 ;;
 	--no-pipeline) pipeline=none; shift ;;
 	--results) results="$2"; shift 2 ;;
-	--variants) only="${2//,/ }"; shift 2 ;;
 	--tun-mtu) tun_mtu="$2"; shift 2 ;;
 	--module)
 		if [[ "$2" == *=* ]]; then given_ko[${2%%=*}]=$(readlink -f "${2#*=}")
@@ -118,7 +118,7 @@ deterministic) : "${reps:=2}" "${secs:=0}" "${omit:=0}" "${pings:=0}" "${pipelin
 	[[ "$bytes" =~ ^[1-9][0-9]*$ ]] || die "--bytes takes a number of bytes" ;;
 esac
 [ "$tun_mtu" != unset ] || tun_mtu=""
-[ "$only" != all ] || [ "$mode" = deterministic ] || die "--variants all: with --deterministic (the other modes run all)"
+[ "$variants_given" != all ] || [ "$mode" = deterministic ] || die "--variants all: with --deterministic (the other modes run all)"
 [[ "$tun_mtu" =~ ^([1-9][0-9]*)?$ ]] || die "--tun-mtu takes a number of bytes"
 if [ -n "$module_any" ]; then
 	[ "$(echo "$kernels" | wc -w)" = 1 ] || die "--module PATH (MODULE=) needs one kernel (--kernels, KERNEL=)"
@@ -129,16 +129,12 @@ for t in python3 jq gnuplot iperf3; do
 	command -v "$t" >/dev/null || die "$t not found: install the packages in tests/vm/host-packages.txt"
 done
 
-# (with --variants all, deterministic mode: every pair it compares)
 variants_of() {
-	case "$only:$mode:$1" in
-	all:deterministic:debian-7.3)
-		echo cli-udp-{aes,chacha}.{ours,intree} dco-{udp,tcp}-{aes,chacha}.{ours,intree} ;;
-	all:deterministic:*) echo {dco,user}-{udp,tcp}-{aes,chacha} ;;
-	[!:]*) echo "$only" ;;
-	:deterministic:debian-7.3)
+	if [ -n "$variants_given" ]; then echo "$variants_given"; return; fi
+	case "$mode:$1" in
+	deterministic:debian-7.3)
 		echo "cli-udp-aes.ours cli-udp-aes.intree dco-udp-aes.ours dco-udp-aes.intree" ;;
-	:deterministic:*) echo "dco-udp-aes user-udp-aes dco-tcp-aes user-tcp-aes" ;;
+	deterministic:*) echo "dco-udp-aes user-udp-aes dco-tcp-aes user-tcp-aes" ;;
 	*:debian-7.3)
 		echo "veth cli-udp-aes.ours cli-udp-aes.intree dco-udp-aes.ours dco-udp-aes.intree" \
 			"dco-tcp-aes.ours dco-tcp-aes.intree" ;;
@@ -147,6 +143,16 @@ variants_of() {
 			"dco-tcp-aes user-tcp-aes dco-tcp-chacha user-tcp-chacha" ;;
 	esac
 }
+
+# all_variants_of K: --variants all, deterministic mode: every pair it compares
+all_variants_of() {
+	case "$1" in
+	debian-7.3) echo cli-udp-{aes,chacha}.{ours,intree} dco-{udp,tcp}-{aes,chacha}.{ours,intree} ;;
+	*) echo {dco,user}-{udp,tcp}-{aes,chacha} ;;
+	esac
+}
+# (ovpn-cli's TCP mode exchanges its own test data first and keys AES-GCM only)
+[[ " $variants_given" != *" cli-tcp"* ]] || die "cli variants are UDP only"
 
 results="${results:-$top/build/bench/$(date +%Y%m%d-%H%M%S)}"
 mkdir -p "$results"
@@ -227,6 +233,7 @@ for k in $kernels; do
 	ko=${ko_of[$k]}
 	conf="$results/conf-$k.env"
 	variants=$(variants_of "$k")
+	[ "$variants" != all ] || variants=$(all_variants_of "$k")
 	{
 		echo "BENCH_VARIANTS='$variants'"
 		echo "BENCH_REPS=$reps"
