@@ -18,7 +18,8 @@
 #   make selftest [TESTS=fast|full|LIST]   the runtime tests on this machine, as root, with
 #                                 the ovpn installed here (network namespaces, no qemu)
 #   make bench [QUICK=1]          performance report in qemu guests (tests/bench; ~1 h, QUICK=1 ~15 min)
-#   make bench DETERMINISTIC=1    guest instructions per byte (qemu -icount), 7.3 ours vs in-tree
+#   make bench DETERMINISTIC=1 [KERNEL=K] [MODULE=ko]   guest instructions per byte (qemu -icount),
+#                                 7.3 ours vs in-tree; other kernels OpenVPN DCO vs userspace
 #   make dist                     reproducible release tarball dist/ovpn-backports-<version>.tar.xz
 #   make deb | rpm                ovpn-backports-dkms .deb / .rpm from that tarball, into dist/
 #   make dkms-install [KVER=X]    add, build and install with DKMS (root) | make dkms-remove
@@ -121,10 +122,13 @@ selftest:
 
 # Our ovpn vs OpenVPN's userspace data channel (6.1) and vs the in-tree ovpn
 # (7.3), plus the pipeline's seconds; DETERMINISTIC=1: instructions counted
-# instead of seconds; BENCH_FLAGS passes more (see bench.sh --help).
+# instead of seconds; KERNEL=LIST those kernels; MODULE=path/ovpn.ko that
+# module instead of one built from backports/ (one kernel); BENCH_FLAGS passes
+# more (see bench.sh --help).
 bench: $(TOP)/backports/PROVENANCE
 	@$(TOP)/tests/bench/bench.sh $(if $(filter-out 0,$(QUICK)),--quick) \
-		$(if $(filter-out 0,$(DETERMINISTIC)),--deterministic) $(BENCH_FLAGS)
+		$(if $(filter-out 0,$(DETERMINISTIC)),--deterministic) \
+		$(if $(KERNEL),--kernels '$(KERNEL)') $(if $(MODULE),--module '$(MODULE)') $(BENCH_FLAGS)
 else
 # The release tarball: backports/ and dkms.conf are shipped generated; nothing
 # here regenerates them (there are no patches/ and no devel/).

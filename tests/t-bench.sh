@@ -72,6 +72,18 @@ icount_report() {
 }
 check "icount-report.py passes two rounds 0.25 % apart" icount_report 2.005
 check "icount-report.py fails two rounds 1 % apart (determinism lost)" fails icount_report 2.02
+# icount_compare USER: icount-report.py --compare, a run of 2.00 and 2.005 user
+# instructions per byte against one of USER in both rounds
+icount_compare() {
+	local d="$icount_dir/other/debian-7.3/bench"
+	mkdir -p "$d"
+	icount_report 2.005 > /dev/null || return 1
+	jq -c --argjson u "$1" '.user_insn_per_byte = $u | .insn_per_byte = 60 + $u' \
+		"$icount_dir/report/debian-7.3/bench/raw.jsonl" > "$d/raw.jsonl"
+	python3 "$TOP/tests/bench/icount-report.py" "$icount_dir/report" --compare "$icount_dir/other"
+}
+check "icount-report.py --compare passes two runs 0.1 % apart" icount_compare 2.0
+check "icount-report.py --compare fails two runs 1 % apart" fails icount_compare 2.02
 
 smoke() { "$TOP/tests/bench/bench.sh" "${args[@]}" > "$bench_log" 2>&1 || { tail -n 30 "$bench_log"; return 1; }; }
 check "bench.sh --smoke ran (one debian-6.1 guest, every variant once)" smoke

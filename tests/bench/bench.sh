@@ -19,7 +19,8 @@ usage() {
 	cat <<'USAGE'
 Usage: bench.sh [--quick | --smoke | --deterministic] [--kernels LIST] [--reps N]
                 [--seconds S] [--pings N] [--udp-rate RATE] [--bytes N]
-                [--no-pipeline] [--results DIR] [--module K=PATH/ovpn.ko]
+                [--no-pipeline] [--results DIR] [--module [K=]PATH/ovpn.ko]
+                [--variants LIST|all] [--tun-mtu N]
 
 Boots one qemu guest per kernel (tests/vm/vmtest.sh --tests bench) and runs
 every variant once per repetition, in turn, so drift hits all alike:
@@ -45,16 +46,33 @@ per kernel, a DKMS build of the release tarball (tests/bench/pipeline-cost.sh).
                   repetition one iperf3 UDP transfer of --bytes at --udp-rate
                   in 1200-byte datagrams, counted between two marker
                   instructions (tests/bench/icount-mark.c): guest instructions
-                  per byte delivered, user and kernel apart. debian-7.3 only
-                  (cli-udp-aes, dco-udp-aes: ours vs in-tree), 2 repetitions,
-                  no pipeline; icount-report.py prints the spread of a
-                  variant's rounds and fails above 0.5 %. About 10 minutes.
-  --kernels LIST  debian-6.1,debian-7.3 (default both)
+                  per byte delivered, user and kernel apart, and the Ip
+                  FragCreates/ReasmReqds and Tcp RetransSegs of the transfer.
+                  debian-7.3 by default: cli-udp-aes, dco-udp-aes, ours vs
+                  in-tree (about 10 minutes); on other kernels dco-* vs user-*
+                  over udp and tcp with aes; 2 repetitions, no pipeline,
+                  --tun-mtu 1420. icount-report.py prints the spread of a
+                  variant's rounds (fails above 0.5 %) and the ours/in-tree and
+                  dco/user ratios.
+  --variants L    these variants (a comma list, see tests/bench/guest-bench.sh
+                  --help) on every kernel, or "all": with --deterministic on
+                  7.3 cli-udp and dco-udp/tcp x aes/chacha, each .ours and
+                  .intree (12); on other kernels dco and user x udp/tcp x
+                  aes/chacha (8)
+  --tun-mtu N     the tunnel's MTU on both ends (OpenVPN tun-mtu, the ovpn-cli
+                  interface's MTU), so that the encapsulated packet fits the
+                  guest's 1500-byte veth: UDP adds 52 bytes (IPv4 20, UDP 8,
+                  opcode and peer id 4, packet id 4, tag 16), TCP 78 (IPv4 20,
+                  TCP 32 with timestamps, length 2, then the same 24); default
+                  1420 with --deterministic, else none (OpenVPN's 1500)
+  --kernels LIST  debian-6.1,debian-7.3 (default both; --deterministic:
+                  debian-7.3)
   --bytes N       the deterministic transfer's size (default 16000000)
   --udp-rate R    iperf3 -b of the UDP test (default 40M)
   --results DIR   default build/bench/<timestamp>
-  --module K=KO   test this ovpn.ko on kernel K instead of building one from
-                  backports/ (its vermagic must match K)
+  --module [K=]KO test this ovpn.ko on kernel K instead of building one from
+                  backports/ (its vermagic must match K); without K=, the one
+                  kernel of the run (make bench MODULE=KO)
 Output in DIR: results.json (every repetition + medians, min-max, ratios,
 pipeline seconds, host load), table.txt, bench.png, per-kernel guest logs.
 The guests hold every guest slot of tests/vm (tests/vm/slots.sh): no other
@@ -66,7 +84,7 @@ die() { echo "bench: $*" >&2; exit 2; }
 log() { echo "bench: $*" >&2; }
 
 mode=full kernels="debian-6.1 debian-7.3" reps="" secs="" omit="" pings="" rate=40M
-pipeline="" results="" bytes=16000000
+pipeline="" results="" bytes=16000000 variants_given="" tun_mtu=unset module_any=""
 declare -A given_ko=()
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -74,6 +92,7 @@ while [ $# -gt 0 ]; do
 	--quick) mode=quick; shift ;;
 	--smoke) mode=smoke; kernels=debian-6.1; shift ;;
 	--deterministic) mode=deterministic; kernels=debian-7.3; shift ;;
+	--variants) variants_given="${2//,/ }"; shift 2 ;;
 	--bytes) bytes="$2"; shift 2 ;;
 	--kernels) kernels="${2//,/ }"; shift 2 ;;
 	--reps) reps="$2"; shift 2 ;;
@@ -82,9 +101,11 @@ while [ $# -gt 0 ]; do
 	--udp-rate) rate="$2"; shift 2 ;;
 	--no-pipeline) pipeline=none; shift ;;
 	--results) results="$2"; shift 2 ;;
+	--tun-mtu) tun_mtu="$2"; shift 2 ;;
 	--module)
-		[[ "$2" == *=* ]] || die "--module takes KERNEL=PATH"
-		given_ko[${2%%=*}]=$(readlink -f "${2#*=}"); shift 2 ;;
+		if [[ "$2" == *=* ]]; then given_ko[${2%%=*}]=$(readlink -f "${2#*=}")
+		else module_any=$(readlink -f "$2"); fi
+		shift 2 ;;
 	*) usage >&2; exit 2 ;;
 	esac
 done
@@ -93,18 +114,27 @@ full) : "${reps:=5}" "${secs:=5}" "${omit:=1}" "${pings:=300}" "${pipeline:=matr
 quick) : "${reps:=2}" "${secs:=2}" "${omit:=0}" "${pings:=100}" "${pipeline:=builds}" ;;
 smoke) : "${reps:=1}" "${secs:=1}" "${omit:=0}" "${pings:=20}" "${pipeline:=none}" ;;
 deterministic) : "${reps:=2}" "${secs:=0}" "${omit:=0}" "${pings:=0}" "${pipeline:=none}"
-	[ "${kernels// /}" = debian-7.3 ] || die "--deterministic: debian-7.3 only"
+	[ "$tun_mtu" != unset ] || tun_mtu=1420
 	[[ "$bytes" =~ ^[1-9][0-9]*$ ]] || die "--bytes takes a number of bytes" ;;
 esac
+[ "$tun_mtu" != unset ] || tun_mtu=""
+[ "$variants_given" != all ] || [ "$mode" = deterministic ] || die "--variants all: with --deterministic (the other modes run all)"
+[[ "$tun_mtu" =~ ^([1-9][0-9]*)?$ ]] || die "--tun-mtu takes a number of bytes"
+if [ -n "$module_any" ]; then
+	[ "$(echo "$kernels" | wc -w)" = 1 ] || die "--module PATH (MODULE=) needs one kernel (--kernels, KERNEL=)"
+	given_ko[${kernels// /}]=$module_any
+fi
 for k in $kernels; do kernel_info "$k" >/dev/null || die "unknown kernel $k"; done
 for t in python3 jq gnuplot iperf3; do
 	command -v "$t" >/dev/null || die "$t not found: install the packages in tests/vm/host-packages.txt"
 done
 
 variants_of() {
+	if [ -n "$variants_given" ]; then echo "$variants_given"; return; fi
 	case "$mode:$1" in
-	deterministic:*)
+	deterministic:debian-7.3)
 		echo "cli-udp-aes.ours cli-udp-aes.intree dco-udp-aes.ours dco-udp-aes.intree" ;;
+	deterministic:*) echo "dco-udp-aes user-udp-aes dco-tcp-aes user-tcp-aes" ;;
 	*:debian-7.3)
 		echo "veth cli-udp-aes.ours cli-udp-aes.intree dco-udp-aes.ours dco-udp-aes.intree" \
 			"dco-tcp-aes.ours dco-tcp-aes.intree" ;;
@@ -113,6 +143,16 @@ variants_of() {
 			"dco-tcp-aes user-tcp-aes dco-tcp-chacha user-tcp-chacha" ;;
 	esac
 }
+
+# all_variants_of K: --variants all, deterministic mode: every pair it compares
+all_variants_of() {
+	case "$1" in
+	debian-7.3) echo cli-udp-{aes,chacha}.{ours,intree} dco-{udp,tcp}-{aes,chacha}.{ours,intree} ;;
+	*) echo {dco,user}-{udp,tcp}-{aes,chacha} ;;
+	esac
+}
+# (ovpn-cli's TCP mode exchanges its own test data first and keys AES-GCM only)
+[[ " $variants_given" != *" cli-tcp"* ]] || die "cli variants are UDP only"
 
 results="${results:-$top/build/bench/$(date +%Y%m%d-%H%M%S)}"
 mkdir -p "$results"
@@ -193,6 +233,7 @@ for k in $kernels; do
 	ko=${ko_of[$k]}
 	conf="$results/conf-$k.env"
 	variants=$(variants_of "$k")
+	[ "$variants" != all ] || variants=$(all_variants_of "$k")
 	{
 		echo "BENCH_VARIANTS='$variants'"
 		echo "BENCH_REPS=$reps"
@@ -200,6 +241,7 @@ for k in $kernels; do
 		echo "BENCH_OMIT=$omit"
 		echo "BENCH_PINGS=$pings"
 		echo "BENCH_UDP_RATE=$rate"
+		echo "BENCH_TUN_MTU=$tun_mtu"
 	} > "$conf"
 	vargs=(--kernel "$k" --tests bench --results "$results")
 	if [ "$mode" = deterministic ]; then

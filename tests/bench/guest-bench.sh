@@ -17,20 +17,22 @@ Usage: guest-bench.sh --conf FILE --tools DIR --results DIR
 
 FILE (written by tests/bench/bench.sh) sets BENCH_VARIANTS, BENCH_REPS,
 BENCH_SECONDS (iperf3 -t), BENCH_OMIT (iperf3 -O), BENCH_PINGS, BENCH_UDP_RATE
-(iperf3 -b, the fixed offered load) and, on a kernel with an in-tree ovpn,
+(iperf3 -b, the fixed offered load), BENCH_TUN_MTU (the tunnel's MTU on both
+ends; empty: OpenVPN's default) and, on a kernel with an in-tree ovpn,
 BENCH_OURS_KO (our ovpn.ko, loaded with insmod in place of the in-tree one).
 Deterministic mode (the guest runs under qemu -icount with
 tests/bench/icount-plugin.c): BENCH_ICOUNT_MARK (tests/bench/icount-mark.c,
 built static) and BENCH_BYTES; per variant and repetition, one iperf3 UDP
 transfer of BENCH_BYTES at BENCH_UDP_RATE in 1200-byte datagrams runs
 between the plugin's markers, which count the guest instructions of the
-whole machine meanwhile, user and kernel apart (per byte delivered). The
+whole machine meanwhile, user and kernel apart (per byte delivered), and
+the Ip FragCreates/ReasmReqds and Tcp RetransSegs of both namespaces. The
 guest's clock then counts instructions and skips idle time: its seconds
 are no wall-clock time.
 
 A variant is KIND[-PROTO-CIPHER][.MODULE]:
   veth             iperf3 over the plain veth pair (the guest's ceiling)
-  cli-udp-aes      two ovpn P2P ifaces set up with ovpn-cli (no OpenVPN)
+  cli-udp-C        two ovpn P2P ifaces set up with ovpn-cli (no OpenVPN)
   dco-P-C          OpenVPN 2.7 server+client, data channel in ovpn (DCO)
   user-P-C         the same OpenVPN with --disable-dco (tun + userspace crypto)
   P: udp|tcp, C: aes (AES-256-GCM) | chacha (CHACHA20-POLY1305)
@@ -56,7 +58,7 @@ if [ -z "$conf" ] || [ -z "$tools" ] || [ -z "$out" ]; then usage >&2; exit 2; f
 . "$conf"
 : "${BENCH_VARIANTS:?}" "${BENCH_REPS:?}" "${BENCH_SECONDS:?}" "${BENCH_PINGS:?}"
 : "${BENCH_OMIT:=0}" "${BENCH_UDP_RATE:=50M}" "${BENCH_OURS_KO:=}"
-: "${BENCH_ICOUNT_MARK:=}" "${BENCH_BYTES:=0}"
+: "${BENCH_ICOUNT_MARK:=}" "${BENCH_BYTES:=0}" "${BENCH_TUN_MTU:=}"
 vm_results_dir "$out"
 raw="$out/raw.jsonl"
 : > "$raw"
@@ -109,9 +111,10 @@ load_module() {
 
 setup_net() { ovpn_netns_pair "$SRV" "$CLI"; }
 
-# setup_cli: a P2P ovpn pair (AES-256-GCM over UDP) made with ovpn-cli
+# setup_cli CIPHER: a P2P ovpn pair over UDP made with ovpn-cli
 setup_cli() {
-	local ns
+	local ns c=aes
+	[ "$1" != CHACHA20-POLY1305 ] || c=chachapoly
 	for ns in "$SRV" "$CLI"; do
 		ip netns exec "$ns" "$cli" new_iface tun0 P2P >> "$log" 2>&1 || return 1
 	done
@@ -120,17 +123,23 @@ setup_cli() {
 	{
 		ip netns exec "$SRV" "$cli" new_peer tun0 1 10 1194 10.201.0.2 1194 &&
 		ip netns exec "$CLI" "$cli" new_peer tun0 10 1 1194 10.201.0.1 1194 &&
-		ip netns exec "$SRV" "$cli" new_key tun0 1 1 0 aes 0 "$key" &&
-		ip netns exec "$CLI" "$cli" new_key tun0 10 1 0 aes 1 "$key"
+		ip netns exec "$SRV" "$cli" new_key tun0 1 1 0 "$c" 0 "$key" &&
+		ip netns exec "$CLI" "$cli" new_key tun0 10 1 0 "$c" 1 "$key"
 	} >> "$log" 2>&1 || return 1
 	ip -n "$SRV" link set tun0 up
 	ip -n "$CLI" link set tun0 up
+
+	# (the MTU an operator sets: the encapsulated packet fits the veth)
+	[ -z "$BENCH_TUN_MTU" ] || for ns in "$SRV" "$CLI"; do
+		ip -n "$ns" link set tun0 mtu "$BENCH_TUN_MTU" || return 1
+	done
 }
 
 # openvpn_conf ROLE PROTO CIPHER DCO(1|0): server mode, as tests/vm/openvpn-e2e.sh
 openvpn_conf() {
 	ovpn_conf "$work" "$1" server "$2" "$3"
 	[ "$4" = 1 ] || echo disable-dco
+	[ -z "$BENCH_TUN_MTU" ] || echo "tun-mtu $BENCH_TUN_MTU"
 }
 
 # setup_openvpn PROTO CIPHER DCO: both ends up, the data path checked. The
@@ -257,10 +266,21 @@ udp_errors() {
 		else print $c["InErrors"], $c["RcvbufErrors"]}' /proc/net/snmp
 }
 
+# net_counters: Ip FragCreates, Ip ReasmReqds and Tcp RetransSegs, each summed
+# over both namespaces (the transport's fragments and retransmissions)
+net_counters() {
+	local ns
+	for ns in "$SRV" "$CLI"; do
+		ip netns exec "$ns" awk '/^(Ip|Tcp):/ {if (!h[$1]) {for (i = 2; i <= NF; i++) c[$1, $i] = i; h[$1] = 1}
+			else if ($1 == "Ip:") {f = $c["Ip:", "FragCreates"]; r = $c["Ip:", "ReasmReqds"]}
+			else t = $c["Tcp:", "RetransSegs"]} END {print f, r, t}' /proc/net/snmp
+	done | awk '{f += $1; r += $2; t += $3} END {print f, r, t}'
+}
+
 # measure_icount: one UDP transfer of BENCH_BYTES between the markers; the
 # guest instructions per byte received, as JSON fields in $vdir/figures.json
 measure_icount() {
-	local w user kernel e0 e1
+	local w user kernel e0 e1 n0 n1
 	ip netns exec "$SRV" iperf3 -s -D -B "$target" --pidfile "$work/iperf3.pid" ||
 		{ why="iperf3 -s failed"; return 1; }
 	wait_fast 10 ip netns exec "$SRV" ss -Hltn "sport = :5201" ||
@@ -270,12 +290,12 @@ measure_icount() {
 	ip netns exec "$CLI" iperf3 -c "$target" -u -b "$BENCH_UDP_RATE" -l 1200 \
 		-n $((BENCH_BYTES / 10)) -J > "$work/warm.json" 2>&1 || { why="iperf3 warm-up failed"; return 1; }
 	icount_windows=$((icount_windows + 1))
-	e0=$(udp_errors)
+	e0=$(udp_errors) n0=$(net_counters)
 	timeout 600 ip netns exec "$CLI" "$work/icount-mark" iperf3 -c "$target" -u -b "$BENCH_UDP_RATE" \
 		-l 1200 -n "$BENCH_BYTES" -J > "$work/udp.json" 2>&1 ||
 		{ cp "$work/udp.json" "$vdir/"; why="iperf3 udp -n $BENCH_BYTES failed"; return 1; }
 	mark udp
-	e1=$(udp_errors)
+	e1=$(udp_errors) n1=$(net_counters)
 	cp "$work/udp.json" "$vdir/udp.json"
 	kill "$(cat "$work/iperf3.pid")" 2>/dev/null || true
 	read -r w user kernel < <(icount_window "$icount_windows") ||
@@ -288,8 +308,9 @@ measure_icount() {
 	jq -e '.end.sum_sent.bytes > 0 and .end.sum.lost_packets != null' "$vdir/udp.json" > /dev/null ||
 		{ why="no bytes sent or no loss count"; return 1; }
 	jq -n --slurpfile u "$vdir/udp.json" --argjson w "$w" --argjson user "$user" \
-		--argjson kernel "$kernel" '
+		--argjson kernel "$kernel" --arg n0 "$n0" --arg n1 "$n1" '
 		$u[0].end as $e |
+		([$n0, $n1] | map(split(" ") | map(tonumber))) as [$c0, $c1] |
 		($e.sum_sent.bytes - 1200 * $e.sum.lost_packets) as $b |
 		{
 		  icount_window: $w, icount_user: $user, icount_kernel: $kernel,
@@ -297,7 +318,9 @@ measure_icount() {
 		  bytes_counted_at_end: $e.sum_received.bytes, lost_packets: $e.sum.lost_packets,
 		  udp_loss_pct: (100 * (1 - $b / $e.sum_sent.bytes)),
 		  user_insn_per_byte: ($user / $b), kernel_insn_per_byte: ($kernel / $b),
-		  insn_per_byte: (($user + $kernel) / $b)
+		  insn_per_byte: (($user + $kernel) / $b),
+		  ip_frag_creates: ($c1[0] - $c0[0]), ip_reasm_reqds: ($c1[1] - $c0[1]),
+		  tcp_retrans_segs: ($c1[2] - $c0[2])
 		}' > "$vdir/figures.json"
 }
 
@@ -336,7 +359,7 @@ run_variant() {
 		setup_net
 		case "$kind" in
 		veth) target=10.201.0.1 ;;
-		cli) target=10.9.9.1; setup_cli || { ok=0; why="ovpn-cli setup failed (see setup.log)"; } ;;
+		cli) target=10.9.9.1; setup_cli "$cipher" || { ok=0; why="ovpn-cli setup failed (see setup.log)"; } ;;
 		dco) target=10.8.0.1; setup_openvpn "$proto" "$cipher" 1 || ok=0 ;;
 		user) target=10.8.0.1; setup_openvpn "$proto" "$cipher" 0 || ok=0 ;;
 		*) ok=0; why="unknown variant kind '$kind'" ;;

@@ -1,16 +1,21 @@
 #!/usr/bin/env python3
 """The report of make bench's deterministic mode (bench.sh --deterministic).
 
-Usage: icount-report.py DIR [--kernels LIST] [--max-spread PCT]
+Usage: icount-report.py DIR [--kernels LIST] [--max-spread PCT] [--compare DIR2]
 
 DIR is what bench.sh wrote: per kernel K, K/bench/raw.jsonl, one line per
 variant and repetition with the guest instructions counted between the
-markers (icount_user, icount_kernel) and the bytes delivered. Prints per
-variant the instructions per byte delivered (user, kernel, all; median and the
-spread (max - min) / min over the repetitions) and the ours/in-tree ratio per
-variant pair; writes DIR/icount.json and DIR/table.txt. Exits 1 when a
-measurement failed, a variant has fewer than two repetitions, or a spread is
-above PCT (default 0.5): the counts are meant to be deterministic.
+markers (icount_user, icount_kernel), the bytes delivered and the transfer's
+Ip FragCreates, Ip ReasmReqds and Tcp RetransSegs. Prints per variant the
+instructions per byte delivered (user, kernel, all; median and the spread
+(max - min) / min over the repetitions), the counters (summed over the
+repetitions), and the ratios of variant pairs: X.ours/X.intree and
+dco-X/user-X (ratio of the medians, and its range over the repetitions);
+writes DIR/icount.json and DIR/table.txt. With --compare, DIR2 is another run
+of the same variants: their medians must agree within PCT too. Exits 1 when
+a measurement failed, a variant has fewer than two repetitions, or a spread
+(or a difference to DIR2) is above PCT (default 0.5): the counts are meant to
+be deterministic.
 """
 import json
 import os
@@ -18,6 +23,7 @@ import statistics
 import sys
 
 METRICS = ("user_insn_per_byte", "kernel_insn_per_byte", "insn_per_byte")
+COUNTERS = ("ip_frag_creates", "ip_reasm_reqds", "tcp_retrans_segs")
 
 
 def spread_pct(values):
@@ -37,38 +43,54 @@ def summarize(runs):
                 s[m] = {"median": statistics.median(vals), "min": min(vals), "max": max(vals),
                         "spread_pct": spread_pct(vals), "values": vals}
         s["bytes_delivered"] = [r["bytes_delivered"] for r in ok]
+        for c in COUNTERS:
+            vals = [r[c] for r in ok if c in r]
+            s[c] = sum(vals) if vals else None
         out[v] = s
     return out
 
 
+def pairs(summary):
+    """(label, numerator, denominator) of every compared pair present"""
+    out = []
+    for v in summary:
+        if v.endswith(".ours") and v[:-5] + ".intree" in summary:
+            out.append((v[:-5] + " ours/in-tree", v, v[:-5] + ".intree"))
+        if v.startswith("dco-") and "user-" + v[4:] in summary:
+            out.append((v[4:] + " dco/user", v, "user-" + v[4:]))
+    return out
+
+
 def ratios(summary):
-    """ours/in-tree of every metric's median, per variant pair"""
+    """per pair and metric: the ratio of the medians and its range over the
+    repetitions (lowest numerator / highest denominator .. the reverse)"""
     out = {}
-    for v, s in summary.items():
-        if not v.endswith(".ours"):
-            continue
-        base = v[: -len(".ours")]
-        t = summary.get(base + ".intree")
-        if not t:
-            continue
-        out[base] = {m: s[m]["median"] / t[m]["median"]
-                     for m in METRICS if m in s and m in t and t[m]["median"] > 0}
+    for label, a, b in pairs(summary):
+        sa, sb = summary[a], summary[b]
+        out[label] = {m: {"median": sa[m]["median"] / sb[m]["median"],
+                          "min": sa[m]["min"] / sb[m]["max"], "max": sa[m]["max"] / sb[m]["min"]}
+                      for m in METRICS if m in sa and m in sb and sb[m]["min"] > 0}
     return out
 
 
 def table(kernel, summary, rat):
     lines = [f"== {kernel}: guest instructions per byte delivered, median (spread over the repetitions)",
-             f"{'variant':22} {'user':>18} {'kernel':>18} {'all':>18}  reps"]
+             f"{'variant':22} {'user':>18} {'kernel':>18} {'all':>18}  reps  frag reasm retrans"]
     for v, s in summary.items():
         cells = []
         for m in METRICS:
             c = s.get(m)
             cells.append(f"{c['median']:9.2f} ({c['spread_pct']:.3f}%)" if c else f"{'-':>18}")
-        lines.append(f"{v:22} " + " ".join(f"{c:>18}" for c in cells) + f"  {s['reps']}")
+        cnt = " ".join("-" if s.get(c) is None else str(s[c]) for c in COUNTERS)
+        lines.append(f"{v:22} " + " ".join(f"{c:>18}" for c in cells) + f"  {s['reps']:4}  {cnt}")
     lines.append("")
-    lines.append(f"-- {kernel}: ours/in-tree (lower: ours executes fewer instructions)")
-    for base, r in rat.items():
-        lines.append(f"{base:22} " + " ".join(f"{r.get(m, float('nan')):18.4f}" for m in METRICS))
+    lines.append(f"-- {kernel}: ratios of the medians (range over the repetitions);"
+                 " below 1: the first executes fewer instructions")
+    lines.append(f"{'pair':26} {'user':>26} {'kernel':>26} {'all':>26}")
+    for label, r in rat.items():
+        cells = [f"{r[m]['median']:.4f} ({r[m]['min']:.4f}-{r[m]['max']:.4f})" if m in r else "-"
+                 for m in METRICS]
+        lines.append(f"{label:26} " + " ".join(f"{c:>26}" for c in cells))
     return "\n".join(lines) + "\n"
 
 
@@ -86,34 +108,66 @@ def problems(summary, max_spread):
     return bad
 
 
+def differences(kernel, summary, other, max_spread):
+    """the variants whose medians differ from another run's by more than max_spread"""
+    bad = []
+    for v, s in summary.items():
+        o = other.get(v)
+        for m in METRICS:
+            if not o or m not in s or m not in o:
+                continue
+            d = spread_pct([s[m]["median"], o[m]["median"]])
+            s[m]["compare_pct"] = d
+            if d > max_spread:
+                bad.append(f"{kernel}: {v}: {m} differs {d:.3f}% from the other run")
+    return bad
+
+
+def load(d, k):
+    raw = os.path.join(d, k, "bench", "raw.jsonl")
+    if not os.path.exists(raw):
+        return None
+    with open(raw) as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
 def main(argv):
     args = list(argv)
     if not args or args[0] in ("-h", "--help"):
         print(__doc__.strip())
         return 0 if args else 2
-    d, kernels, max_spread = args.pop(0), ["debian-7.3"], 0.5
+    d, kernels, max_spread, other = args.pop(0), ["debian-7.3"], 0.5, None
     while args:
         opt = args.pop(0)
         if opt == "--kernels" and args:
             kernels = args.pop(0).replace(",", " ").split()
         elif opt == "--max-spread" and args:
             max_spread = float(args.pop(0))
+        elif opt == "--compare" and args:
+            other = args.pop(0)
         else:
             print(__doc__.strip(), file=sys.stderr)
             return 2
     result, text, bad = {"max_spread_pct": max_spread, "kernels": {}}, "", []
     for k in kernels:
-        raw = os.path.join(d, k, "bench", "raw.jsonl")
-        if not os.path.exists(raw):
-            bad.append(f"{k}: no {raw}")
+        runs = load(d, k)
+        if runs is None:
+            bad.append(f"{k}: no {k}/bench/raw.jsonl in {d}")
             continue
-        with open(raw) as f:
-            runs = [json.loads(line) for line in f if line.strip()]
         summary = summarize(runs)
         rat = ratios(summary)
         result["kernels"][k] = {"runs": runs, "summary": summary, "ratios": rat}
         text += table(k, summary, rat)
         bad += [f"{k}: {b}" for b in problems(summary, max_spread)]
+        if other is not None:
+            oruns = load(other, k)
+            if oruns is None:
+                bad.append(f"{k}: no {k}/bench/raw.jsonl in {other}")
+                continue
+            bad += differences(k, summary, summarize(oruns), max_spread)
+            worst = max((s[m].get("compare_pct", 0) for s in summary.values() for m in METRICS if m in s),
+                        default=0)
+            text += f"-- {k}: the largest difference of a median to {other}: {worst:.3f}%\n"
     with open(os.path.join(d, "icount.json"), "w") as f:
         json.dump(result, f, indent=1)
     with open(os.path.join(d, "table.txt"), "w") as f:
