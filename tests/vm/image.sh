@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The guest's boot, for vmtest.sh (sourced): the kernel as an ELF, the
 # initramfs, our module in the image's module tree, and the qemu command.
-# Reads vmtest.sh's globals: here (tests/vm), smp, tcg_threads, icount_plugin, kargs, and
+# Reads vmtest.sh's globals: here (tests/vm), smp, tcg_threads, icount_plugin,
+# icount_profile, kargs, and
 # those of qemu-arch.sh's arch_setup and arch_userland for the kernel's
 # architecture (qemu_bin, qemu_args, arch_kargs, rootimg, boot_busybox).
 # shellcheck disable=SC2154 # those globals are set by vmtest.sh
@@ -112,9 +113,10 @@ guest_tcg_threads() {
 # guest.sh as PID 1; the console goes to RES/console.log, its test lines to
 # stdout prefixed [TAG]. Returns qemu's status (124/137: timeout).
 boot_guest() {
-	local res="$1" tmo="$2" tag="$3" rc icount=()
+	local res="$1" tmo="$2" tag="$3" rc icount=() prof=""
+	[ -z "$icount_profile" ] || prof=",profile=$res/icount-profile.tsv"
 	[ -z "$icount_plugin" ] ||
-		icount=(-icount "shift=0,sleep=off" -plugin "file=$icount_plugin,out=$res/icount.tsv")
+		icount=(-icount "shift=0,sleep=off" -plugin "file=$icount_plugin,out=$res/icount.tsv$prof")
 	set +e
 	timeout -k 30 "$tmo" "$qemu_bin" "${qemu_args[@]}" -accel "tcg,thread=$(guest_tcg_threads "$tag")" -m 2G -smp "$smp" \
 		${icount[@]+"${icount[@]}"} \
