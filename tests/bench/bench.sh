@@ -17,8 +17,9 @@ cache="${XDG_CACHE_HOME:-$HOME/.cache}/ovpn-backports"
 
 usage() {
 	cat <<'USAGE'
-Usage: bench.sh [--quick | --smoke | --deterministic] [--kernels LIST] [--reps N]
-                [--seconds S] [--pings N] [--udp-rate RATE] [--bytes N]
+Usage: bench.sh [--quick | --smoke | --deterministic [--profile]] [--kernels LIST]
+                [--reps N] [--seconds S] [--pings N] [--udp-rate RATE] [--bytes N]
+                [--variants LIST]
                 [--no-pipeline] [--results DIR] [--module K=PATH/ovpn.ko]
 
 Boots one qemu guest per kernel (tests/vm/vmtest.sh --tests bench) and runs
@@ -49,6 +50,15 @@ per kernel, a DKMS build of the release tarball (tests/bench/pipeline-cost.sh).
                   (cli-udp-aes, dco-udp-aes: ours vs in-tree), 2 repetitions,
                   no pipeline; icount-report.py prints the spread of a
                   variant's rounds and fails above 0.5 %. About 10 minutes.
+  --profile       --deterministic with a per-function profile: the plugin also
+                  counts the instructions per kernel block address, the guest
+                  saves its kernel symbols per measurement, and
+                  tests/bench/icount-profile.py prints per variant the top
+                  kernel functions (instructions per byte) and the difference
+                  of the first two variants. Default variants: cli-udp-aes,
+                  cli-udp-chacha (ours)
+  --variants LIST the variants to run (comma-separated; see
+                  tests/bench/guest-bench.sh --help for their names)
   --kernels LIST  debian-6.1,debian-7.3 (default both)
   --bytes N       the deterministic transfer's size (default 16000000)
   --udp-rate R    iperf3 -b of the UDP test (default 40M)
@@ -66,7 +76,7 @@ die() { echo "bench: $*" >&2; exit 2; }
 log() { echo "bench: $*" >&2; }
 
 mode=full kernels="debian-6.1 debian-7.3" reps="" secs="" omit="" pings="" rate=40M
-pipeline="" results="" bytes=16000000
+pipeline="" results="" bytes=16000000 profile="" variants_given=""
 declare -A given_ko=()
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -74,6 +84,8 @@ while [ $# -gt 0 ]; do
 	--quick) mode=quick; shift ;;
 	--smoke) mode=smoke; kernels=debian-6.1; shift ;;
 	--deterministic) mode=deterministic; kernels=debian-7.3; shift ;;
+	--profile) mode=deterministic; kernels=debian-7.3; profile=1; shift ;;
+	--variants) variants_given="${2//,/ }"; shift 2 ;;
 	--bytes) bytes="$2"; shift 2 ;;
 	--kernels) kernels="${2//,/ }"; shift 2 ;;
 	--reps) reps="$2"; shift 2 ;;
@@ -102,6 +114,8 @@ for t in python3 jq gnuplot iperf3; do
 done
 
 variants_of() {
+	if [ -n "$variants_given" ]; then echo "$variants_given"; return; fi
+	[ -z "$profile" ] || { echo "cli-udp-aes.ours cli-udp-chacha.ours"; return; }
 	case "$mode:$1" in
 	deterministic:*)
 		echo "cli-udp-aes.ours cli-udp-aes.intree dco-udp-aes.ours dco-udp-aes.intree" ;;
@@ -203,8 +217,10 @@ for k in $kernels; do
 	} > "$conf"
 	vargs=(--kernel "$k" --tests bench --results "$results")
 	if [ "$mode" = deterministic ]; then
-		printf "BENCH_ICOUNT_MARK='%s'\nBENCH_BYTES=%s\n" "$results/icount/icount-mark" "$bytes" >> "$conf"
+		printf "BENCH_ICOUNT_MARK='%s'\nBENCH_BYTES=%s\nBENCH_PROFILE=%s\n" \
+			"$results/icount/icount-mark" "$bytes" "${profile:-0}" >> "$conf"
 		vargs+=(--icount "$results/icount/icount-plugin.so")
+		[ -z "$profile" ] || vargs+=(--icount-profile)
 	else
 		# (one host thread per vCPU: the throughput of both guest CPUs)
 		vargs+=(--tcg-threads multi)
@@ -240,6 +256,8 @@ step_time total $(($(date +%s) - t_run))
 
 if [ "$mode" = deterministic ]; then
 	python3 "$here/icount-report.py" "$results" --kernels "$kernels" || overall=1
+	[ -z "$profile" ] || python3 "$here/icount-profile.py" "$results" --kernel "$kernels" |
+		tee "$results/profile.txt" || overall=1
 else
 	python3 "$here/report.py" "$results" --kernels "$kernels" --mode "$mode" || overall=1
 fi

@@ -21,16 +21,18 @@ BENCH_SECONDS (iperf3 -t), BENCH_OMIT (iperf3 -O), BENCH_PINGS, BENCH_UDP_RATE
 BENCH_OURS_KO (our ovpn.ko, loaded with insmod in place of the in-tree one).
 Deterministic mode (the guest runs under qemu -icount with
 tests/bench/icount-plugin.c): BENCH_ICOUNT_MARK (tests/bench/icount-mark.c,
-built static) and BENCH_BYTES; per variant and repetition, one iperf3 UDP
-transfer of BENCH_BYTES at BENCH_UDP_RATE in 1200-byte datagrams runs
+built static), BENCH_BYTES and BENCH_PROFILE; per variant and repetition,
+one iperf3 UDP transfer of BENCH_BYTES at BENCH_UDP_RATE in 1200-byte datagrams runs
 between the plugin's markers, which count the guest instructions of the
 whole machine meanwhile, user and kernel apart (per byte delivered). The
 guest's clock then counts instructions and skips idle time: its seconds
-are no wall-clock time.
+are no wall-clock time. BENCH_PROFILE=1 (the plugin's per-function profile):
+each measurement's directory gets the guest's kernel text symbols after the
+transfer, its modules' included (kallsyms.txt, for icount-profile.py).
 
 A variant is KIND[-PROTO-CIPHER][.MODULE]:
   veth             iperf3 over the plain veth pair (the guest's ceiling)
-  cli-udp-aes      two ovpn P2P ifaces set up with ovpn-cli (no OpenVPN)
+  cli-udp-C        two ovpn P2P ifaces set up with ovpn-cli (no OpenVPN)
   dco-P-C          OpenVPN 2.7 server+client, data channel in ovpn (DCO)
   user-P-C         the same OpenVPN with --disable-dco (tun + userspace crypto)
   P: udp|tcp, C: aes (AES-256-GCM) | chacha (CHACHA20-POLY1305)
@@ -56,7 +58,7 @@ if [ -z "$conf" ] || [ -z "$tools" ] || [ -z "$out" ]; then usage >&2; exit 2; f
 . "$conf"
 : "${BENCH_VARIANTS:?}" "${BENCH_REPS:?}" "${BENCH_SECONDS:?}" "${BENCH_PINGS:?}"
 : "${BENCH_OMIT:=0}" "${BENCH_UDP_RATE:=50M}" "${BENCH_OURS_KO:=}"
-: "${BENCH_ICOUNT_MARK:=}" "${BENCH_BYTES:=0}"
+: "${BENCH_ICOUNT_MARK:=}" "${BENCH_BYTES:=0}" "${BENCH_PROFILE:=0}"
 vm_results_dir "$out"
 raw="$out/raw.jsonl"
 : > "$raw"
@@ -109,9 +111,10 @@ load_module() {
 
 setup_net() { ovpn_netns_pair "$SRV" "$CLI"; }
 
-# setup_cli: a P2P ovpn pair (AES-256-GCM over UDP) made with ovpn-cli
+# setup_cli CIPHER: a P2P ovpn pair over UDP made with ovpn-cli
 setup_cli() {
-	local ns
+	local ns c=aes
+	[ "$1" != CHACHA20-POLY1305 ] || c=chachapoly
 	for ns in "$SRV" "$CLI"; do
 		ip netns exec "$ns" "$cli" new_iface tun0 P2P >> "$log" 2>&1 || return 1
 	done
@@ -120,8 +123,8 @@ setup_cli() {
 	{
 		ip netns exec "$SRV" "$cli" new_peer tun0 1 10 1194 10.201.0.2 1194 &&
 		ip netns exec "$CLI" "$cli" new_peer tun0 10 1 1194 10.201.0.1 1194 &&
-		ip netns exec "$SRV" "$cli" new_key tun0 1 1 0 aes 0 "$key" &&
-		ip netns exec "$CLI" "$cli" new_key tun0 10 1 0 aes 1 "$key"
+		ip netns exec "$SRV" "$cli" new_key tun0 1 1 0 "$c" 0 "$key" &&
+		ip netns exec "$CLI" "$cli" new_key tun0 10 1 0 "$c" 1 "$key"
 	} >> "$log" 2>&1 || return 1
 	ip -n "$SRV" link set tun0 up
 	ip -n "$CLI" link set tun0 up
@@ -280,6 +283,8 @@ measure_icount() {
 	kill "$(cat "$work/iperf3.pid")" 2>/dev/null || true
 	read -r w user kernel < <(icount_window "$icount_windows") ||
 		{ why="no window $icount_windows in the plugin's icount.tsv"; return 1; }
+	# (the modules' addresses change with every load: one copy per measurement)
+	[ "$BENCH_PROFILE" = 0 ] || awk '$2 ~ /^[tTwW]$/' /proc/kallsyms > "$vdir/kallsyms.txt"
 	# delivered: sent less what the server's sequence numbers found lost, and
 	# no datagram dropped by the server's UDP (its count of bytes stops at the
 	# end-of-test message on the control connection, which may overtake the
@@ -336,7 +341,7 @@ run_variant() {
 		setup_net
 		case "$kind" in
 		veth) target=10.201.0.1 ;;
-		cli) target=10.9.9.1; setup_cli || { ok=0; why="ovpn-cli setup failed (see setup.log)"; } ;;
+		cli) target=10.9.9.1; setup_cli "$cipher" || { ok=0; why="ovpn-cli setup failed (see setup.log)"; } ;;
 		dco) target=10.8.0.1; setup_openvpn "$proto" "$cipher" 1 || ok=0 ;;
 		user) target=10.8.0.1; setup_openvpn "$proto" "$cipher" 0 || ok=0 ;;
 		*) ok=0; why="unknown variant kind '$kind'" ;;
