@@ -35,6 +35,8 @@ A variant is KIND[-PROTO-CIPHER][.MODULE]:
   cli-udp-C        two ovpn P2P ifaces set up with ovpn-cli (no OpenVPN)
   dco-P-C          OpenVPN 2.7 server+client, data channel in ovpn (DCO)
   user-P-C         the same OpenVPN with --disable-dco (tun + userspace crypto)
+  wg               the kernel's WireGuard between the same two namespaces
+                   (ChaCha20-Poly1305 over UDP; wg of wireguard-tools)
   P: udp|tcp, C: aes (AES-256-GCM) | chacha (CHACHA20-POLY1305)
   MODULE: ours (default) | intree (the kernel's own ovpn)
 Per variant and repetition: iperf3 TCP 1 and 4 streams, UDP at the fixed
@@ -128,6 +130,26 @@ setup_cli() {
 	} >> "$log" 2>&1 || return 1
 	ip -n "$SRV" link set tun0 up
 	ip -n "$CLI" link set tun0 up
+}
+
+# setup_wg: the same P2P pair over WireGuard (ChaCha20-Poly1305, UDP), the
+# kernel's wireguard module configured with wg (wireguard-tools); the
+# interface is named tun0 as the others'
+setup_wg() {
+	local ns peer
+	for ns in "$SRV" "$CLI"; do
+		wg genkey > "$work/wg-$ns.key" && wg pubkey < "$work/wg-$ns.key" > "$work/wg-$ns.pub" &&
+			ip -n "$ns" link add tun0 type wireguard || return 1
+	done
+	ip -n "$SRV" addr add 10.9.9.1/24 dev tun0
+	ip -n "$CLI" addr add 10.9.9.2/24 dev tun0
+	{
+		ip netns exec "$SRV" wg set tun0 listen-port 51820 private-key "$work/wg-$SRV.key" \
+			peer "$(cat "$work/wg-$CLI.pub")" allowed-ips 10.9.9.2/32 endpoint 10.201.0.2:51820 &&
+		ip netns exec "$CLI" wg set tun0 listen-port 51820 private-key "$work/wg-$CLI.key" \
+			peer "$(cat "$work/wg-$SRV.pub")" allowed-ips 10.9.9.1/32 endpoint 10.201.0.1:51820
+	} >> "$log" 2>&1 || return 1
+	for peer in "$SRV" "$CLI"; do ip -n "$peer" link set tun0 up; done
 }
 
 # openvpn_conf ROLE PROTO CIPHER DCO(1|0): server mode, as tests/vm/openvpn-e2e.sh
@@ -343,6 +365,7 @@ run_variant() {
 		veth) target=10.201.0.1 ;;
 		cli) target=10.9.9.1; setup_cli "$cipher" || { ok=0; why="ovpn-cli setup failed (see setup.log)"; } ;;
 		dco) target=10.8.0.1; setup_openvpn "$proto" "$cipher" 1 || ok=0 ;;
+		wg) target=10.9.9.1; setup_wg || { ok=0; why="WireGuard setup failed (see setup.log)"; } ;;
 		user) target=10.8.0.1; setup_openvpn "$proto" "$cipher" 0 || ok=0 ;;
 		*) ok=0; why="unknown variant kind '$kind'" ;;
 		esac
