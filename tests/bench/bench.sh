@@ -19,7 +19,7 @@ usage() {
 	cat <<'USAGE'
 Usage: bench.sh [--quick | --smoke | --deterministic [--profile]] [--kernels LIST]
                 [--reps N] [--seconds S] [--pings N] [--udp-rate RATE] [--bytes N]
-                [--variants LIST]
+                [--variants LIST] [--cpu-modules]
                 [--no-pipeline] [--results DIR] [--module K=PATH/ovpn.ko]
 
 Boots one qemu guest per kernel (tests/vm/vmtest.sh --tests bench) and runs
@@ -59,6 +59,10 @@ per kernel, a DKMS build of the release tarball (tests/bench/pipeline-cost.sh).
                   cli-udp-chacha (ours)
   --variants LIST the variants to run (comma-separated; see
                   tests/bench/guest-bench.sh --help for their names)
+  --cpu-modules   the guest first loads the modules udev would load for its
+                  CPU (aesni-intel's AES-GCM, ghash-clmulni-intel, ...): the
+                  test guest has no udev, so by default the crypto API uses
+                  what is built in or loaded by name only
   --kernels LIST  debian-6.1,debian-7.3 (default both)
   --bytes N       the deterministic transfer's size (default 16000000)
   --udp-rate R    iperf3 -b of the UDP test (default 40M)
@@ -76,7 +80,7 @@ die() { echo "bench: $*" >&2; exit 2; }
 log() { echo "bench: $*" >&2; }
 
 mode=full kernels="debian-6.1 debian-7.3" reps="" secs="" omit="" pings="" rate=40M
-pipeline="" results="" bytes=16000000 profile="" variants_given=""
+pipeline="" results="" bytes=16000000 profile="" variants_given="" cpu_modules=0
 declare -A given_ko=()
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -86,6 +90,7 @@ while [ $# -gt 0 ]; do
 	--deterministic) mode=deterministic; kernels=debian-7.3; shift ;;
 	--profile) mode=deterministic; kernels=debian-7.3; profile=1; shift ;;
 	--variants) variants_given="${2//,/ }"; shift 2 ;;
+	--cpu-modules) cpu_modules=1; shift ;;
 	--bytes) bytes="$2"; shift 2 ;;
 	--kernels) kernels="${2//,/ }"; shift 2 ;;
 	--reps) reps="$2"; shift 2 ;;
@@ -214,6 +219,7 @@ for k in $kernels; do
 		echo "BENCH_OMIT=$omit"
 		echo "BENCH_PINGS=$pings"
 		echo "BENCH_UDP_RATE=$rate"
+		echo "BENCH_CPU_MODULES=$cpu_modules"
 	} > "$conf"
 	vargs=(--kernel "$k" --tests bench --results "$results")
 	if [ "$mode" = deterministic ]; then

@@ -29,6 +29,10 @@ guest's clock then counts instructions and skips idle time: its seconds
 are no wall-clock time. BENCH_PROFILE=1 (the plugin's per-function profile):
 each measurement's directory gets the guest's kernel text symbols after the
 transfer, its modules' included (kallsyms.txt, for icount-profile.py).
+BENCH_CPU_MODULES=1: first the modules udev loads on a real machine for the
+CPU's features (modprobe of /sys/devices/system/cpu/modalias: aesni-intel,
+ghash-clmulni-intel, ...); the guest has no udev, and the list goes to
+guest-info.txt.
 
 A variant is KIND[-PROTO-CIPHER][.MODULE]:
   veth             iperf3 over the plain veth pair (the guest's ceiling)
@@ -60,7 +64,7 @@ if [ -z "$conf" ] || [ -z "$tools" ] || [ -z "$out" ]; then usage >&2; exit 2; f
 . "$conf"
 : "${BENCH_VARIANTS:?}" "${BENCH_REPS:?}" "${BENCH_SECONDS:?}" "${BENCH_PINGS:?}"
 : "${BENCH_OMIT:=0}" "${BENCH_UDP_RATE:=50M}" "${BENCH_OURS_KO:=}"
-: "${BENCH_ICOUNT_MARK:=}" "${BENCH_BYTES:=0}" "${BENCH_PROFILE:=0}"
+: "${BENCH_ICOUNT_MARK:=}" "${BENCH_BYTES:=0}" "${BENCH_PROFILE:=0}" "${BENCH_CPU_MODULES:=0}"
 vm_results_dir "$out"
 raw="$out/raw.jsonl"
 : > "$raw"
@@ -415,6 +419,13 @@ run_variant() {
 ovpn_mkcert "$work" server
 ovpn_mkcert "$work" client
 modprobe tun 2>/dev/null || true
+# The guest has no udev: without BENCH_CPU_MODULES=1 the crypto API finds
+# only what is built in or pulled in by name (on 7.3 AES-GCM is then the
+# library's, block by block, not aesni-intel's)
+if [ "$BENCH_CPU_MODULES" = 1 ]; then
+	modprobe -b -q "$(cat /sys/devices/system/cpu/modalias)" || true
+	cpu_modules=$(lsmod | awk 'NR > 1 {print $1}' | sort | tr '\n' ' ')
+fi
 icount_windows=0
 # (a copy on tmpfs: no 9p read inside a window)
 [ -z "$BENCH_ICOUNT_MARK" ] || install -m755 "$BENCH_ICOUNT_MARK" "$work/icount-mark"
@@ -423,6 +434,7 @@ icount_windows=0
 	echo "openvpn: $("$openvpn" --version | head -n1)"
 	echo "iperf3: $(iperf3 --version | head -n1)"
 	echo "cpus: $(nproc)"
+	echo "cpu-modules: ${cpu_modules:-not loaded (BENCH_CPU_MODULES=0)}"
 } > "$out/guest-info.txt"
 read -r -a variants <<< "$BENCH_VARIANTS"
 nsteps=$(( ${#variants[@]} * BENCH_REPS ))
