@@ -60,7 +60,7 @@ per kernel, a DKMS build of the release tarball (tests/bench/pipeline-cost.sh).
   --variants LIST the variants to run (comma-separated; see
                   tests/bench/guest-bench.sh --help for their names)
   --cpu-modules   the guest first loads the modules udev would load for its
-                  CPU (aesni-intel's AES-GCM, ghash-clmulni-intel, ...): the
+                  CPU (on 7.3: aesni-intel, kvm-amd, ccp): the
                   test guest has no udev, so by default the crypto API uses
                   what is built in or loaded by name only
   --kernels LIST  debian-6.1,debian-7.3 (default both)

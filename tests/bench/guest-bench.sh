@@ -30,9 +30,9 @@ are no wall-clock time. BENCH_PROFILE=1 (the plugin's per-function profile):
 each measurement's directory gets the guest's kernel text symbols after the
 transfer, its modules' included (kallsyms.txt, for icount-profile.py).
 BENCH_CPU_MODULES=1: first the modules udev loads on a real machine for the
-CPU's features (modprobe of /sys/devices/system/cpu/modalias: aesni-intel,
-ghash-clmulni-intel, ...); the guest has no udev, and the list goes to
-guest-info.txt.
+CPU's features (modprobe of /sys/devices/system/cpu/modalias; on 7.3
+aesni-intel, kvm-amd, ccp); the guest has no udev; the list of modules then
+loaded goes to guest-info.txt.
 
 A variant is KIND[-PROTO-CIPHER][.MODULE]:
   veth             iperf3 over the plain veth pair (the guest's ceiling)
