@@ -85,6 +85,34 @@ icount_compare() {
 check "icount-report.py --compare passes two runs 0.1 % apart" icount_compare 2.0
 check "icount-report.py --compare fails two runs 1 % apart" fails icount_compare 2.02
 
+# icount_profile ADDR: icount-profile.py on a fabricated run of two variants
+# (one round each, 1000 bytes): variant b's extra 3000 instructions at ADDR
+# must show as +3 insn/B of gcm_encrypt (its symbol starts at ...1000, the
+# next at ...2000)
+icount_profile() {
+	local d="$icount_dir/profile" k v w out
+	k="$d/debian-7.3"
+	mkdir -p "$k/bench"
+	: > "$k/bench/raw.jsonl"
+	for v in a b; do
+		w=$([ "$v" = a ] && echo 1 || echo 2)
+		mkdir -p "$k/bench/$v/rep1"
+		printf 'ffffffff81001000 T gcm_encrypt\nffffffff81002000 t ovpn_encrypt\t[ovpn]\n' \
+			> "$k/bench/$v/rep1/kallsyms.txt"
+		jq -cn --arg v "$v" --argjson w "$w" --argjson k $((w == 1 ? 5000 : 8000)) \
+			'{variant: $v, rep: 1, error: null, icount_window: $w, bytes_delivered: 1000,
+			  icount_user: 2000, icount_kernel: $k}' >> "$k/bench/raw.jsonl"
+	done
+	printf '1\tffffffff81001010\t1000\n1\tffffffff81002004\t4000\n' > "$k/icount-profile.tsv"
+	printf '2\tffffffff81001010\t1000\n2\t%s\t3000\n2\tffffffff81002004\t4000\n' "$1" >> "$k/icount-profile.tsv"
+	out=$(python3 "$TOP/tests/bench/icount-profile.py" "$d") || return 1
+	grep -E '^ +1\.000 +4\.000 +\+3\.000 +100\.0  gcm_encrypt$' <<< "$out"
+}
+check "icount-profile.py: blocks to functions by kallsyms, the diff of two variants" \
+	icount_profile ffffffff81001f00
+check "icount-profile.py: a block past the function's end is not the function's" \
+	fails icount_profile ffffffff81002f00
+
 smoke() { "$TOP/tests/bench/bench.sh" "${args[@]}" > "$bench_log" 2>&1 || { tail -n 30 "$bench_log"; return 1; }; }
 check "bench.sh --smoke ran (one debian-6.1 guest, every variant once)" smoke
 sed -n '/^== /,$p' "$results/table.txt" 2>/dev/null | sed 's/^/# /' || true

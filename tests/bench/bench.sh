@@ -17,10 +17,10 @@ cache="${XDG_CACHE_HOME:-$HOME/.cache}/ovpn-backports"
 
 usage() {
 	cat <<'USAGE'
-Usage: bench.sh [--quick | --smoke | --deterministic] [--kernels LIST] [--reps N]
-                [--seconds S] [--pings N] [--udp-rate RATE] [--bytes N]
+Usage: bench.sh [--quick | --smoke | --deterministic [--profile]] [--kernels LIST]
+                [--reps N] [--seconds S] [--pings N] [--udp-rate RATE] [--bytes N]
+                [--variants LIST|all] [--tun-mtu N] [--cpu-modules]
                 [--no-pipeline] [--results DIR] [--module [K=]PATH/ovpn.ko]
-                [--variants LIST|all] [--tun-mtu N]
 
 Boots one qemu guest per kernel (tests/vm/vmtest.sh --tests bench) and runs
 every variant once per repetition, in turn, so drift hits all alike:
@@ -54,6 +54,13 @@ per kernel, a DKMS build of the release tarball (tests/bench/pipeline-cost.sh).
                   --tun-mtu 1420. icount-report.py prints the spread of a
                   variant's rounds (fails above 0.5 %) and the ours/in-tree and
                   dco/user ratios.
+  --profile       --deterministic with a per-function profile: the plugin also
+                  counts the instructions per kernel block address, the guest
+                  saves its kernel symbols per measurement, and
+                  tests/bench/icount-profile.py prints per variant the top
+                  kernel functions (instructions per byte) and the difference
+                  of the first two variants. Default variants: cli-udp-aes,
+                  cli-udp-chacha (ours)
   --variants L    these variants (a comma list, see tests/bench/guest-bench.sh
                   --help) on every kernel, or "all": with --deterministic on
                   7.3 cli-udp and dco-udp/tcp x aes/chacha, each .ours and
@@ -67,6 +74,10 @@ per kernel, a DKMS build of the release tarball (tests/bench/pipeline-cost.sh).
                   1420 with --deterministic, else none (OpenVPN's 1500)
   --kernels LIST  debian-6.1,debian-7.3 (default both; --deterministic:
                   debian-7.3)
+  --cpu-modules   the guest first loads the modules udev would load for its
+                  CPU (on 7.3: aesni-intel, kvm-amd, ccp): the
+                  test guest has no udev, so by default the crypto API uses
+                  what is built in or loaded by name only
   --bytes N       the deterministic transfer's size (default 16000000)
   --udp-rate R    iperf3 -b of the UDP test (default 40M)
   --results DIR   default build/bench/<timestamp>
@@ -84,7 +95,8 @@ die() { echo "bench: $*" >&2; exit 2; }
 log() { echo "bench: $*" >&2; }
 
 mode=full kernels="debian-6.1 debian-7.3" reps="" secs="" omit="" pings="" rate=40M
-pipeline="" results="" bytes=16000000 variants_given="" tun_mtu=unset module_any=""
+pipeline="" results="" bytes=16000000 profile="" variants_given="" tun_mtu=unset module_any=""
+cpu_modules=0
 declare -A given_ko=()
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -92,7 +104,9 @@ while [ $# -gt 0 ]; do
 	--quick) mode=quick; shift ;;
 	--smoke) mode=smoke; kernels=debian-6.1; shift ;;
 	--deterministic) mode=deterministic; kernels=debian-7.3; shift ;;
+	--profile) mode=deterministic; kernels=debian-7.3; profile=1; shift ;;
 	--variants) variants_given="${2//,/ }"; shift 2 ;;
+	--cpu-modules) cpu_modules=1; shift ;;
 	--bytes) bytes="$2"; shift 2 ;;
 	--kernels) kernels="${2//,/ }"; shift 2 ;;
 	--reps) reps="$2"; shift 2 ;;
@@ -131,6 +145,7 @@ done
 
 variants_of() {
 	if [ -n "$variants_given" ]; then echo "$variants_given"; return; fi
+	[ -z "$profile" ] || { echo "cli-udp-aes.ours cli-udp-chacha.ours"; return; }
 	case "$mode:$1" in
 	deterministic:debian-7.3)
 		echo "cli-udp-aes.ours cli-udp-aes.intree dco-udp-aes.ours dco-udp-aes.intree" ;;
@@ -242,11 +257,14 @@ for k in $kernels; do
 		echo "BENCH_PINGS=$pings"
 		echo "BENCH_UDP_RATE=$rate"
 		echo "BENCH_TUN_MTU=$tun_mtu"
+		echo "BENCH_CPU_MODULES=$cpu_modules"
 	} > "$conf"
 	vargs=(--kernel "$k" --tests bench --results "$results")
 	if [ "$mode" = deterministic ]; then
-		printf "BENCH_ICOUNT_MARK='%s'\nBENCH_BYTES=%s\n" "$results/icount/icount-mark" "$bytes" >> "$conf"
+		printf "BENCH_ICOUNT_MARK='%s'\nBENCH_BYTES=%s\nBENCH_PROFILE=%s\n" \
+			"$results/icount/icount-mark" "$bytes" "${profile:-0}" >> "$conf"
 		vargs+=(--icount "$results/icount/icount-plugin.so")
+		[ -z "$profile" ] || vargs+=(--icount-profile)
 	else
 		# (one host thread per vCPU: the throughput of both guest CPUs)
 		vargs+=(--tcg-threads multi)
@@ -282,6 +300,8 @@ step_time total $(($(date +%s) - t_run))
 
 if [ "$mode" = deterministic ]; then
 	python3 "$here/icount-report.py" "$results" --kernels "$kernels" || overall=1
+	[ -z "$profile" ] || python3 "$here/icount-profile.py" "$results" --kernel "$kernels" |
+		tee "$results/profile.txt" || overall=1
 else
 	python3 "$here/report.py" "$results" --kernels "$kernels" --mode "$mode" || overall=1
 fi

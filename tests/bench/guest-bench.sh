@@ -22,19 +22,27 @@ ends; empty: OpenVPN's default) and, on a kernel with an in-tree ovpn,
 BENCH_OURS_KO (our ovpn.ko, loaded with insmod in place of the in-tree one).
 Deterministic mode (the guest runs under qemu -icount with
 tests/bench/icount-plugin.c): BENCH_ICOUNT_MARK (tests/bench/icount-mark.c,
-built static) and BENCH_BYTES; per variant and repetition, one iperf3 UDP
-transfer of BENCH_BYTES at BENCH_UDP_RATE in 1200-byte datagrams runs
+built static), BENCH_BYTES and BENCH_PROFILE; per variant and repetition,
+one iperf3 UDP transfer of BENCH_BYTES at BENCH_UDP_RATE in 1200-byte datagrams runs
 between the plugin's markers, which count the guest instructions of the
 whole machine meanwhile, user and kernel apart (per byte delivered), and
 the Ip FragCreates/ReasmReqds and Tcp RetransSegs of both namespaces. The
 guest's clock then counts instructions and skips idle time: its seconds
-are no wall-clock time.
+are no wall-clock time. BENCH_PROFILE=1 (the plugin's per-function profile):
+each measurement's directory gets the guest's kernel text symbols after the
+transfer, its modules' included (kallsyms.txt, for icount-profile.py).
+BENCH_CPU_MODULES=1: first the modules udev loads on a real machine for the
+CPU's features (modprobe of /sys/devices/system/cpu/modalias; on 7.3
+aesni-intel, kvm-amd, ccp); the guest has no udev; the list of modules then
+loaded goes to guest-info.txt.
 
 A variant is KIND[-PROTO-CIPHER][.MODULE]:
   veth             iperf3 over the plain veth pair (the guest's ceiling)
   cli-udp-C        two ovpn P2P ifaces set up with ovpn-cli (no OpenVPN)
   dco-P-C          OpenVPN 2.7 server+client, data channel in ovpn (DCO)
   user-P-C         the same OpenVPN with --disable-dco (tun + userspace crypto)
+  wg               the kernel's WireGuard between the same two namespaces
+                   (ChaCha20-Poly1305 over UDP; wg of wireguard-tools)
   P: udp|tcp, C: aes (AES-256-GCM) | chacha (CHACHA20-POLY1305)
   MODULE: ours (default) | intree (the kernel's own ovpn)
 Per variant and repetition: iperf3 TCP 1 and 4 streams, UDP at the fixed
@@ -58,7 +66,8 @@ if [ -z "$conf" ] || [ -z "$tools" ] || [ -z "$out" ]; then usage >&2; exit 2; f
 . "$conf"
 : "${BENCH_VARIANTS:?}" "${BENCH_REPS:?}" "${BENCH_SECONDS:?}" "${BENCH_PINGS:?}"
 : "${BENCH_OMIT:=0}" "${BENCH_UDP_RATE:=50M}" "${BENCH_OURS_KO:=}"
-: "${BENCH_ICOUNT_MARK:=}" "${BENCH_BYTES:=0}" "${BENCH_TUN_MTU:=}"
+: "${BENCH_ICOUNT_MARK:=}" "${BENCH_BYTES:=0}" "${BENCH_TUN_MTU:=}" "${BENCH_PROFILE:=0}"
+: "${BENCH_CPU_MODULES:=0}"
 vm_results_dir "$out"
 raw="$out/raw.jsonl"
 : > "$raw"
@@ -133,6 +142,26 @@ setup_cli() {
 	[ -z "$BENCH_TUN_MTU" ] || for ns in "$SRV" "$CLI"; do
 		ip -n "$ns" link set tun0 mtu "$BENCH_TUN_MTU" || return 1
 	done
+}
+
+# setup_wg: the same P2P pair over WireGuard (ChaCha20-Poly1305, UDP), the
+# kernel's wireguard module configured with wg (wireguard-tools); the
+# interface is named tun0 as the others'
+setup_wg() {
+	local ns peer
+	for ns in "$SRV" "$CLI"; do
+		wg genkey > "$work/wg-$ns.key" && wg pubkey < "$work/wg-$ns.key" > "$work/wg-$ns.pub" &&
+			ip -n "$ns" link add tun0 type wireguard || return 1
+	done
+	ip -n "$SRV" addr add 10.9.9.1/24 dev tun0
+	ip -n "$CLI" addr add 10.9.9.2/24 dev tun0
+	{
+		ip netns exec "$SRV" wg set tun0 listen-port 51820 private-key "$work/wg-$SRV.key" \
+			peer "$(cat "$work/wg-$CLI.pub")" allowed-ips 10.9.9.2/32 endpoint 10.201.0.2:51820 &&
+		ip netns exec "$CLI" wg set tun0 listen-port 51820 private-key "$work/wg-$CLI.key" \
+			peer "$(cat "$work/wg-$SRV.pub")" allowed-ips 10.9.9.1/32 endpoint 10.201.0.1:51820
+	} >> "$log" 2>&1 || return 1
+	for peer in "$SRV" "$CLI"; do ip -n "$peer" link set tun0 up; done
 }
 
 # openvpn_conf ROLE PROTO CIPHER DCO(1|0): server mode, as tests/vm/openvpn-e2e.sh
@@ -300,6 +329,8 @@ measure_icount() {
 	kill "$(cat "$work/iperf3.pid")" 2>/dev/null || true
 	read -r w user kernel < <(icount_window "$icount_windows") ||
 		{ why="no window $icount_windows in the plugin's icount.tsv"; return 1; }
+	# (the modules' addresses change with every load: one copy per measurement)
+	[ "$BENCH_PROFILE" = 0 ] || awk '$2 ~ /^[tTwW]$/' /proc/kallsyms > "$vdir/kallsyms.txt"
 	# delivered: sent less what the server's sequence numbers found lost, and
 	# no datagram dropped by the server's UDP (its count of bytes stops at the
 	# end-of-test message on the control connection, which may overtake the
@@ -361,6 +392,7 @@ run_variant() {
 		veth) target=10.201.0.1 ;;
 		cli) target=10.9.9.1; setup_cli "$cipher" || { ok=0; why="ovpn-cli setup failed (see setup.log)"; } ;;
 		dco) target=10.8.0.1; setup_openvpn "$proto" "$cipher" 1 || ok=0 ;;
+		wg) target=10.9.9.1; setup_wg || { ok=0; why="WireGuard setup failed (see setup.log)"; } ;;
 		user) target=10.8.0.1; setup_openvpn "$proto" "$cipher" 0 || ok=0 ;;
 		*) ok=0; why="unknown variant kind '$kind'" ;;
 		esac
@@ -410,6 +442,13 @@ run_variant() {
 ovpn_mkcert "$work" server
 ovpn_mkcert "$work" client
 modprobe tun 2>/dev/null || true
+# The guest has no udev: without BENCH_CPU_MODULES=1 the crypto API finds
+# only what is built in or pulled in by name (on 7.3 AES-GCM is then the
+# library's, block by block, not aesni-intel's)
+if [ "$BENCH_CPU_MODULES" = 1 ]; then
+	modprobe -b -q "$(cat /sys/devices/system/cpu/modalias)" || true
+	cpu_modules=$(lsmod | awk 'NR > 1 {print $1}' | sort | tr '\n' ' ')
+fi
 icount_windows=0
 # (a copy on tmpfs: no 9p read inside a window)
 [ -z "$BENCH_ICOUNT_MARK" ] || install -m755 "$BENCH_ICOUNT_MARK" "$work/icount-mark"
@@ -418,6 +457,7 @@ icount_windows=0
 	echo "openvpn: $("$openvpn" --version | head -n1)"
 	echo "iperf3: $(iperf3 --version | head -n1)"
 	echo "cpus: $(nproc)"
+	echo "cpu-modules: ${cpu_modules:-not loaded (BENCH_CPU_MODULES=0)}"
 } > "$out/guest-info.txt"
 read -r -a variants <<< "$BENCH_VARIANTS"
 nsteps=$(( ${#variants[@]} * BENCH_REPS ))

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The guest's boot, for vmtest.sh (sourced): the kernel as an ELF, the
 # initramfs, our module in the image's module tree, and the qemu command.
-# Reads vmtest.sh's globals: here (tests/vm), smp, tcg_threads, icount_plugin, kargs, and
+# Reads vmtest.sh's globals: here (tests/vm), smp, tcg_threads, icount_plugin,
+# icount_profile, kargs, and
 # those of qemu-arch.sh's arch_setup and arch_userland for the kernel's
 # architecture (qemu_bin, qemu_args, arch_kargs, rootimg, boot_busybox).
 # shellcheck disable=SC2154 # those globals are set by vmtest.sh
@@ -127,9 +128,10 @@ boot_watch() {
 # stdout prefixed [TAG]. Returns qemu's status (124/137: timeout); a guest
 # not up after BOOT seconds is stopped (boot_watch).
 boot_guest() {
-	local res="$1" tmo="$2" tag="$3" boot="$4" rc icount=() watch
+	local res="$1" tmo="$2" tag="$3" boot="$4" rc icount=() prof="" watch
+	[ -z "$icount_profile" ] || prof=",profile=$res/icount-profile.tsv"
 	[ -z "$icount_plugin" ] ||
-		icount=(-icount "shift=0,sleep=off" -plugin "file=$icount_plugin,out=$res/icount.tsv")
+		icount=(-icount "shift=0,sleep=off" -plugin "file=$icount_plugin,out=$res/icount.tsv$prof")
 	rm -f "$res/boot-stalled"
 	boot_watch "$res" "$boot" &
 	watch=$!

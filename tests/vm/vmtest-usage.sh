@@ -8,7 +8,7 @@ usage() {
 Usage: vmtest.sh --kernel K[,K...] | --image PATH | --debug-kernel SERIES  [--module PATH/ovpn.ko | --native | --tree DIR]
                  [--tests LIST|fast|full] [--results DIR] [--timeout SECONDS]
                  [--iterations N] [--smp N] [--cpu MODEL] [--tcg-threads single|multi]
-                 [--icount PLUGIN.so] [--kernel-args ARGS] [--make VAR=VALUE] [--jobs N]
+                 [--icount PLUGIN.so [--icount-profile]] [--kernel-args ARGS] [--make VAR=VALUE] [--jobs N]
        vmtest.sh --report DIR [--kernel K,...] [--expect LIST] [--tsv]
 
 Boots each kernel K (one of: $KERNELS_ALL; or "all"; or an arm64 or
@@ -66,6 +66,8 @@ usage_options() {
                 clock counts executed instructions, one per ns; idle time is
                 skipped), one vCPU on one host thread, and the TCG plugin SO
                 (tests/bench/icount-plugin.c) writing to RESULTS/KERNEL/icount.tsv
+--icount-profile  the plugin also counts per kernel block address, into
+                RESULTS/KERNEL/icount-profile.tsv (tests/bench/icount-profile.py)
 --jobs N        N guests at a time, each kernel's own (default 1; a guest
                 takes the next kernel of the list when it is done; nldiff-full
                 and nldiff-random with debian-7.3 run one at a time: 7.3's

@@ -36,7 +36,7 @@ log() { echo "vmtest: $*" >&2; }
 # run-kernel.sh, image.sh, verdict.sh, report.sh).
 kernels="" report="" expect_tests="" tsv="" modsel="" modpath="" tree="$top/backports"
 tests=fast results="" timeout_s="" iters="" jobs=1 smp=2 cpu=max tcg_threads="" kargs="" makevars=()
-icount_plugin=""
+icount_plugin="" icount_profile=""
 images=() debug_series=""
 declare -A userland_of=() # ARCH: "TOOLS ROOTIMG BUSYBOX" (run-kernel.sh's prepare_run)
 
@@ -59,6 +59,7 @@ parse_args() {
 		--cpu) cpu="$2"; shift 2 ;;
 		--tcg-threads) tcg_threads="$2"; shift 2 ;;
 		--icount) icount_plugin=$(readlink -f "$2"); smp=1; tcg_threads=single; shift 2 ;;
+		--icount-profile) icount_profile=1; shift ;;
 		--kernel-args) kargs="$kargs $2"; shift 2 ;;
 		--make) [[ "$2" == [A-Za-z_]*=* ]] || die "--make takes VAR=VALUE"; makevars+=("$2"); shift 2 ;;
 		--report) report="$2"; shift 2 ;;
@@ -111,6 +112,7 @@ main() {
 	[ "$modsel" != module ] || [ -f "$modpath" ] || die "no such module: $modpath"
 	[ -z "$icount_plugin" ] || [ -f "$icount_plugin" ] || die "no such plugin: $icount_plugin"
 	[ -z "$icount_plugin" ] || [ "$smp" = 1 ] || die "--icount runs one vCPU (--smp 1)"
+	[ -z "$icount_profile" ] || [ -n "$icount_plugin" ] || die "--icount-profile needs --icount"
 	[ -n "$iters" ] || { if [ "$tests" = fast ]; then iters=$ITERS_FAST; else iters=50; fi; }
 	tests=$(test_list "$tests")
 	[ -z "$expect_tests" ] || expect_tests=$(test_list "$expect_tests")
