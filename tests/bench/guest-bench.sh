@@ -289,20 +289,28 @@ icount_window() {
 	awk -v n="$1" '$1 == n {print; found = 1} END {exit !found}' "$VM_RESULTS/icount.tsv"
 }
 
-# udp_errors: the server namespace's UDP receive errors (InErrors RcvbufErrors)
-udp_errors() {
-	ip netns exec "$SRV" awk '/^Udp:/ {if (!h) {for (i = 2; i <= NF; i++) c[$i] = i; h = 1}
-		else print $c["InErrors"], $c["RcvbufErrors"]}' /proc/net/snmp
+# snmp NS PROTO:FIELD...: those counters of /proc/net/snmp in namespace NS,
+# in that order on one line (each protocol has a line of names, then one of
+# values)
+snmp() {
+	local ns="$1"
+	shift
+	ip netns exec "$ns" awk -v want="$*" '{p = $1}
+		p in names {for (i = 2; i <= NF; i++) v[p names[p, i]] = $i; next}
+		{names[p] = 1; for (i = 2; i <= NF; i++) names[p, i] = $i}
+		END {n = split(want, w, " "); for (i = 1; i <= n; i++) printf "%s%s", v[w[i]], (i < n ? " " : "\n")}' \
+		/proc/net/snmp
 }
+
+# udp_errors: the server namespace's UDP receive errors (InErrors RcvbufErrors)
+udp_errors() { snmp "$SRV" Udp:InErrors Udp:RcvbufErrors; }
 
 # net_counters: Ip FragCreates, Ip ReasmReqds and Tcp RetransSegs, each summed
 # over both namespaces (the transport's fragments and retransmissions)
 net_counters() {
 	local ns
 	for ns in "$SRV" "$CLI"; do
-		ip netns exec "$ns" awk '/^(Ip|Tcp):/ {if (!h[$1]) {for (i = 2; i <= NF; i++) c[$1, $i] = i; h[$1] = 1}
-			else if ($1 == "Ip:") {f = $c["Ip:", "FragCreates"]; r = $c["Ip:", "ReasmReqds"]}
-			else t = $c["Tcp:", "RetransSegs"]} END {print f, r, t}' /proc/net/snmp
+		snmp "$ns" Ip:FragCreates Ip:ReasmReqds Tcp:RetransSegs
 	done | awk '{f += $1; r += $2; t += $3} END {print f, r, t}'
 }
 
