@@ -13,7 +13,6 @@ top=$(cd "$here/../.." && pwd)
 . "$top/tests/vm/slots.sh"
 # shellcheck source=tests/bench/icount.sh
 . "$here/icount.sh"
-cache="${XDG_CACHE_HOME:-$HOME/.cache}/ovpn-backports"
 
 usage() {
 	cat <<'USAGE'
@@ -144,7 +143,10 @@ for t in python3 jq gnuplot iperf3; do
 done
 
 variants_of() {
-	if [ -n "$variants_given" ]; then echo "$variants_given"; return; fi
+	case "$variants_given" in
+	all) all_variants_of "$1"; return ;;
+	?*) echo "$variants_given"; return ;;
+	esac
 	[ -z "$profile" ] || { echo "cli-udp-aes.ours cli-udp-chacha.ours"; return; }
 	case "$mode:$1" in
 	deterministic:debian-7.3)
@@ -248,7 +250,6 @@ for k in $kernels; do
 	ko=${ko_of[$k]}
 	conf="$results/conf-$k.env"
 	variants=$(variants_of "$k")
-	[ "$variants" != all ] || variants=$(all_variants_of "$k")
 	{
 		echo "BENCH_VARIANTS='$variants'"
 		echo "BENCH_REPS=$reps"
