@@ -53,8 +53,8 @@ per kernel, a DKMS build of the release tarball (tests/bench/pipeline-cost.sh).
                   in-tree (about 10 minutes); on other kernels dco-* vs user-*
                   over udp and tcp with aes; 2 repetitions, no pipeline,
                   --tun-mtu 1420. icount-report.py prints the spread of a
-                  variant's rounds (fails above 0.5 %) and the ours/in-tree and
-                  dco/user ratios.
+                  variant's rounds (fails above 0.5 % of all or kernel
+                  instructions) and the ours/in-tree and dco/user ratios.
   --profile       --deterministic with a per-function profile: the plugin also
                   counts the instructions per kernel block address, the guest
                   saves its kernel symbols per measurement, and

@@ -14,8 +14,12 @@ dco-X/user-X (ratio of the medians, and its range over the repetitions);
 writes DIR/icount.json and DIR/table.txt. With --compare, DIR2 is another run
 of the same variants: their medians must agree within PCT too. Exits 1 when
 a measurement failed, a variant has fewer than two repetitions, or a spread
-(or a difference to DIR2) is above PCT (default 0.5): the counts are meant to
-be deterministic.
+(or a difference to DIR2) of all or kernel instructions is above PCT
+(default 0.5): the counts are meant to be deterministic. User instructions
+(about 3 % of all: iperf3, and OpenVPN with DCO) are printed with their
+spread, and a "*" marks one above PCT, but they do not fail the report: a
+few hundredth of an instruction per byte there moves their spread by 0.5 %
+and the total by 0.02 %.
 """
 import json
 import os
@@ -23,6 +27,7 @@ import statistics
 import sys
 
 METRICS = ("user_insn_per_byte", "kernel_insn_per_byte", "insn_per_byte")
+GATED = ("kernel_insn_per_byte", "insn_per_byte")
 COUNTERS = ("ip_frag_creates", "ip_reasm_reqds", "tcp_retrans_segs")
 
 
@@ -73,14 +78,15 @@ def ratios(summary):
     return out
 
 
-def table(kernel, summary, rat):
+def table(kernel, summary, rat, max_spread):
     lines = [f"== {kernel}: guest instructions per byte delivered, median (spread over the repetitions)",
              f"{'variant':22} {'user':>18} {'kernel':>18} {'all':>18}  reps  frag reasm retrans"]
     for v, s in summary.items():
         cells = []
         for m in METRICS:
             c = s.get(m)
-            cells.append(f"{c['median']:9.2f} ({c['spread_pct']:.3f}%)" if c else f"{'-':>18}")
+            mark = "*" if c and m not in GATED and c["spread_pct"] > max_spread else ""
+            cells.append(f"{c['median']:9.2f} ({c['spread_pct']:.3f}%){mark}" if c else f"{'-':>18}")
         cnt = " ".join("-" if s.get(c) is None else str(s[c]) for c in COUNTERS)
         lines.append(f"{v:22} " + " ".join(f"{c:>18}" for c in cells) + f"  {s['reps']:4}  {cnt}")
     lines.append("")
@@ -102,7 +108,7 @@ def problems(summary, max_spread):
         if s["reps"] < 2:
             bad.append(f"{v}: {s['reps']} repetition(s), determinism needs two")
             continue
-        for m in METRICS:
+        for m in GATED:
             if s[m]["spread_pct"] > max_spread:
                 bad.append(f"{v}: {m} spread {s[m]['spread_pct']:.3f}% > {max_spread}%")
     return bad
@@ -118,7 +124,7 @@ def differences(kernel, summary, other, max_spread):
                 continue
             d = spread_pct([s[m]["median"], o[m]["median"]])
             s[m]["compare_pct"] = d
-            if d > max_spread:
+            if d > max_spread and m in GATED:
                 bad.append(f"{kernel}: {v}: {m} differs {d:.3f}% from the other run")
     return bad
 
@@ -157,7 +163,7 @@ def main(argv):
         summary = summarize(runs)
         rat = ratios(summary)
         result["kernels"][k] = {"runs": runs, "summary": summary, "ratios": rat}
-        text += table(k, summary, rat)
+        text += table(k, summary, rat, max_spread)
         bad += [f"{k}: {b}" for b in problems(summary, max_spread)]
         if other is not None:
             oruns = load(other, k)
@@ -165,9 +171,9 @@ def main(argv):
                 bad.append(f"{k}: no {k}/bench/raw.jsonl in {other}")
                 continue
             bad += differences(k, summary, summarize(oruns), max_spread)
-            worst = max((s[m].get("compare_pct", 0) for s in summary.values() for m in METRICS if m in s),
+            worst = max((s[m].get("compare_pct", 0) for s in summary.values() for m in GATED if m in s),
                         default=0)
-            text += f"-- {k}: the largest difference of a median to {other}: {worst:.3f}%\n"
+            text += f"-- {k}: the largest difference of a median (all, kernel) to {other}: {worst:.3f}%\n"
     with open(os.path.join(d, "icount.json"), "w") as f:
         json.dump(result, f, indent=1)
     with open(os.path.join(d, "table.txt"), "w") as f:
