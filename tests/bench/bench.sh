@@ -20,7 +20,7 @@ usage() {
 	cat <<'USAGE'
 Usage: bench.sh [--quick | --smoke | --deterministic [--profile]] [--kernels LIST]
                 [--reps N] [--seconds S] [--pings N] [--udp-rate RATE] [--bytes N]
-                [--variants LIST|all] [--tun-mtu N] [--cpu-modules]
+                [--variants LIST|all] [--tun-mtu N] [--cpu-modules] [--payload N]
                 [--no-pipeline] [--results DIR] [--module [K=]PATH/ovpn.ko]
 
 Boots one qemu guest per kernel (tests/vm/vmtest.sh --tests bench) and runs
@@ -81,6 +81,10 @@ per kernel, a DKMS build of the release tarball (tests/bench/pipeline-cost.sh).
                   what is built in or loaded by name only
   --bytes N       the deterministic transfer's size (default 16000000)
   --udp-rate R    iperf3 -b of the UDP test (default 40M)
+  --payload N     --deterministic: datagrams of N bytes (default 1200; 64 and
+                  512 for small packets); --bytes and --udp-rate are scaled by
+                  N/1200, so a transfer has the same packets at the same packet
+                  rate, and icount-report.py adds instructions per packet
   --results DIR   default build/bench/<timestamp>
   --module [K=]KO test this ovpn.ko on kernel K instead of building one from
                   backports/ (its vermagic must match K); without K=, the one
@@ -97,7 +101,7 @@ log() { echo "bench: $*" >&2; }
 
 mode=full kernels="debian-6.1 debian-7.3" reps="" secs="" omit="" pings="" rate=40M
 pipeline="" results="" bytes=16000000 profile="" variants_given="" tun_mtu=unset module_any=""
-cpu_modules=0
+cpu_modules=0 payload=1200
 declare -A given_ko=()
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -109,6 +113,7 @@ while [ $# -gt 0 ]; do
 	--variants) variants_given="${2//,/ }"; shift 2 ;;
 	--cpu-modules) cpu_modules=1; shift ;;
 	--bytes) bytes="$2"; shift 2 ;;
+	--payload) payload="$2"; shift 2 ;;
 	--kernels) kernels="${2//,/ }"; shift 2 ;;
 	--reps) reps="$2"; shift 2 ;;
 	--seconds) secs="$2"; shift 2 ;;
@@ -130,8 +135,15 @@ quick) : "${reps:=2}" "${secs:=2}" "${omit:=0}" "${pings:=100}" "${pipeline:=bui
 smoke) : "${reps:=1}" "${secs:=1}" "${omit:=0}" "${pings:=20}" "${pipeline:=none}" ;;
 deterministic) : "${reps:=2}" "${secs:=0}" "${omit:=0}" "${pings:=0}" "${pipeline:=none}"
 	[ "$tun_mtu" != unset ] || tun_mtu=1420
-	[[ "$bytes" =~ ^[1-9][0-9]*$ ]] || die "--bytes takes a number of bytes" ;;
+	[[ "$bytes" =~ ^[1-9][0-9]*$ ]] || die "--bytes takes a number of bytes"
+	if ! [[ "$payload" =~ ^[1-9][0-9]*$ ]] || [ "$payload" -gt 1400 ]; then
+		die "--payload takes a datagram size of 1 to 1400 bytes"
+	fi
+	# the same packets at the same packet rate as 1200-byte datagrams
+	bytes=$((bytes * payload / 1200))
+	rate=$(numfmt --from=si "$rate" | awk -v p="$payload" '{printf "%d", $1 * p / 1200}') ;;
 esac
+[ "$payload" = 1200 ] || [ "$mode" = deterministic ] || die "--payload: with --deterministic"
 [ "$tun_mtu" != unset ] || tun_mtu=""
 [ "$variants_given" != all ] || [ "$mode" = deterministic ] || die "--variants all: with --deterministic (the other modes run all)"
 [[ "$tun_mtu" =~ ^([1-9][0-9]*)?$ ]] || die "--tun-mtu takes a number of bytes"
@@ -264,8 +276,8 @@ for k in $kernels; do
 	} > "$conf"
 	vargs=(--kernel "$k" --tests bench --results "$results")
 	if [ "$mode" = deterministic ]; then
-		printf "BENCH_ICOUNT_MARK='%s'\nBENCH_BYTES=%s\nBENCH_PROFILE=%s\n" \
-			"$results/icount/icount-mark" "$bytes" "${profile:-0}" >> "$conf"
+		printf "BENCH_ICOUNT_MARK='%s'\nBENCH_BYTES=%s\nBENCH_PROFILE=%s\nBENCH_PAYLOAD=%s\n" \
+			"$results/icount/icount-mark" "$bytes" "${profile:-0}" "$payload" >> "$conf"
 		vargs+=(--icount "$results/icount/icount-plugin.so")
 		[ -z "$profile" ] || vargs+=(--icount-profile)
 	else

@@ -22,11 +22,13 @@ ends; empty: OpenVPN's default) and, on a kernel with an in-tree ovpn,
 BENCH_OURS_KO (our ovpn.ko, loaded with insmod in place of the in-tree one).
 Deterministic mode (the guest runs under qemu -icount with
 tests/bench/icount-plugin.c): BENCH_ICOUNT_MARK (tests/bench/icount-mark.c,
-built static), BENCH_BYTES and BENCH_PROFILE; per variant and repetition,
-one iperf3 UDP transfer of BENCH_BYTES at BENCH_UDP_RATE in 1200-byte datagrams runs
+built static), BENCH_BYTES, BENCH_PAYLOAD (default 1200) and BENCH_PROFILE;
+per variant and repetition, one iperf3 UDP transfer of BENCH_BYTES at
+BENCH_UDP_RATE in datagrams of BENCH_PAYLOAD bytes runs
 between the plugin's markers, which count the guest instructions of the
 whole machine meanwhile, user and kernel apart (per byte delivered), and
-the Ip FragCreates/ReasmReqds and Tcp RetransSegs of both namespaces. The
+the Ip FragCreates/ReasmReqds and Tcp RetransSegs of both namespaces (and
+the datagrams delivered, for the instructions per packet). The
 guest's clock then counts instructions and skips idle time: its seconds
 are no wall-clock time. BENCH_PROFILE=1 (the plugin's per-function profile):
 each measurement's directory gets the guest's kernel text symbols after the
@@ -67,7 +69,7 @@ if [ -z "$conf" ] || [ -z "$tools" ] || [ -z "$out" ]; then usage >&2; exit 2; f
 : "${BENCH_VARIANTS:?}" "${BENCH_REPS:?}" "${BENCH_SECONDS:?}" "${BENCH_PINGS:?}"
 : "${BENCH_OMIT:=0}" "${BENCH_UDP_RATE:=50M}" "${BENCH_OURS_KO:=}"
 : "${BENCH_ICOUNT_MARK:=}" "${BENCH_BYTES:=0}" "${BENCH_TUN_MTU:=}" "${BENCH_PROFILE:=0}"
-: "${BENCH_CPU_MODULES:=0}"
+: "${BENCH_CPU_MODULES:=0}" "${BENCH_PAYLOAD:=1200}"
 vm_results_dir "$out"
 raw="$out/raw.jsonl"
 : > "$raw"
@@ -324,12 +326,12 @@ measure_icount() {
 		{ why="iperf3 server did not listen"; return 1; }
 	# a first, unmarked tenth: programs and caches warm, the output on tmpfs
 	# (no host I/O inside the window)
-	ip netns exec "$CLI" iperf3 -c "$target" -u -b "$BENCH_UDP_RATE" -l 1200 \
+	ip netns exec "$CLI" iperf3 -c "$target" -u -b "$BENCH_UDP_RATE" -l "$BENCH_PAYLOAD" \
 		-n $((BENCH_BYTES / 10)) -J > "$work/warm.json" 2>&1 || { why="iperf3 warm-up failed"; return 1; }
 	icount_windows=$((icount_windows + 1))
 	e0=$(udp_errors) n0=$(net_counters)
 	timeout 600 ip netns exec "$CLI" "$work/icount-mark" iperf3 -c "$target" -u -b "$BENCH_UDP_RATE" \
-		-l 1200 -n "$BENCH_BYTES" -J > "$work/udp.json" 2>&1 ||
+		-l "$BENCH_PAYLOAD" -n "$BENCH_BYTES" -J > "$work/udp.json" 2>&1 ||
 		{ cp "$work/udp.json" "$vdir/"; why="iperf3 udp -n $BENCH_BYTES failed"; return 1; }
 	mark udp
 	e1=$(udp_errors) n1=$(net_counters)
@@ -347,17 +349,17 @@ measure_icount() {
 	jq -e '.end.sum_sent.bytes > 0 and .end.sum.lost_packets != null' "$vdir/udp.json" > /dev/null ||
 		{ why="no bytes sent or no loss count"; return 1; }
 	jq -n --slurpfile u "$vdir/udp.json" --argjson w "$w" --argjson user "$user" \
-		--argjson kernel "$kernel" --arg n0 "$n0" --arg n1 "$n1" '
+		--argjson kernel "$kernel" --arg n0 "$n0" --arg n1 "$n1" --argjson len "$BENCH_PAYLOAD" '
 		$u[0].end as $e |
 		([$n0, $n1] | map(split(" ") | map(tonumber))) as [$c0, $c1] |
-		($e.sum_sent.bytes - 1200 * $e.sum.lost_packets) as $b |
+		($e.sum_sent.bytes - $len * $e.sum.lost_packets) as $b |
 		{
-		  icount_window: $w, icount_user: $user, icount_kernel: $kernel,
-		  bytes_sent: $e.sum_sent.bytes, bytes_delivered: $b,
+		  icount_window: $w, icount_user: $user, icount_kernel: $kernel, payload: $len,
+		  bytes_sent: $e.sum_sent.bytes, bytes_delivered: $b, packets_delivered: ($b / $len),
 		  bytes_counted_at_end: $e.sum_received.bytes, lost_packets: $e.sum.lost_packets,
 		  udp_loss_pct: (100 * (1 - $b / $e.sum_sent.bytes)),
 		  user_insn_per_byte: ($user / $b), kernel_insn_per_byte: ($kernel / $b),
-		  insn_per_byte: (($user + $kernel) / $b),
+		  insn_per_byte: (($user + $kernel) / $b), insn_per_packet: (($user + $kernel) * $len / $b),
 		  ip_frag_creates: ($c1[0] - $c0[0]), ip_reasm_reqds: ($c1[1] - $c0[1]),
 		  tcp_retrans_segs: ($c1[2] - $c0[2])
 		}' > "$vdir/figures.json"
@@ -434,7 +436,8 @@ run_variant() {
 	if [ "$ok" = 1 ] && [ -n "$BENCH_ICOUNT_MARK" ]; then
 		vm_log "$(jq -r --arg n "$nsteps" '"bench: [\(.seq)/\($n)] \(.variant) rep \(.rep):" +
 			" \(.bytes_delivered) B delivered (\(.lost_packets) datagrams lost)," +
-			" insn/B user \(.user_insn_per_byte * 100 | round / 100) kernel \(.kernel_insn_per_byte * 100 | round / 100)"' \
+			" insn/B user \(.user_insn_per_byte * 100 | round / 100) kernel \(.kernel_insn_per_byte * 100 | round / 100)," +
+			" insn/packet \(.insn_per_packet | round) (\(.payload)-byte datagrams)"' \
 			<<< "$(tail -n1 "$raw")")"
 	elif [ "$ok" = 1 ]; then
 		vm_log "$(jq -r --arg n "$nsteps" '"bench: [\(.seq)/\($n)] \(.variant) rep \(.rep): \(.seconds) s" +

@@ -9,7 +9,8 @@ markers (icount_user, icount_kernel), the bytes delivered and the transfer's
 Ip FragCreates, Ip ReasmReqds and Tcp RetransSegs. Prints per variant the
 instructions per byte delivered (user, kernel, all; median and the spread
 (max - min) / min over the repetitions), the counters (summed over the
-repetitions), and the ratios of variant pairs: X.ours/X.intree and
+repetitions), all instructions per packet (median, with the datagram's
+payload), and the ratios of variant pairs: X.ours/X.intree and
 dco-X/user-X (ratio of the medians, and its range over the repetitions);
 writes DIR/icount.json and DIR/table.txt. With --compare, DIR2 is another run
 of the same variants: their medians must agree within PCT too. Exits 1 when
@@ -48,6 +49,10 @@ def summarize(runs):
                 s[m] = {"median": statistics.median(vals), "min": min(vals), "max": max(vals),
                         "spread_pct": spread_pct(vals), "values": vals}
         s["bytes_delivered"] = [r["bytes_delivered"] for r in ok]
+        per_packet = [r["insn_per_packet"] for r in ok if "insn_per_packet" in r]
+        if per_packet:
+            s["insn_per_packet"] = statistics.median(per_packet)
+            s["payload"] = ok[0]["payload"]
         for c in COUNTERS:
             vals = [r[c] for r in ok if c in r]
             s[c] = sum(vals) if vals else None
@@ -80,7 +85,8 @@ def ratios(summary):
 
 def table(kernel, summary, rat, max_spread):
     lines = [f"== {kernel}: guest instructions per byte delivered, median (spread over the repetitions)",
-             f"{'variant':22} {'user':>18} {'kernel':>18} {'all':>18}  reps  frag reasm retrans"]
+             f"{'variant':22} {'user':>18} {'kernel':>18} {'all':>18}  reps  frag reasm retrans"
+             "  all/packet (payload)"]
     for v, s in summary.items():
         cells = []
         for m in METRICS:
@@ -88,7 +94,8 @@ def table(kernel, summary, rat, max_spread):
             mark = "*" if c and m not in GATED and c["spread_pct"] > max_spread else ""
             cells.append(f"{c['median']:9.2f} ({c['spread_pct']:.3f}%){mark}" if c else f"{'-':>18}")
         cnt = " ".join("-" if s.get(c) is None else str(s[c]) for c in COUNTERS)
-        lines.append(f"{v:22} " + " ".join(f"{c:>18}" for c in cells) + f"  {s['reps']:4}  {cnt}")
+        pkt = f"  {s['insn_per_packet']:.0f} ({s['payload']})" if "insn_per_packet" in s else ""
+        lines.append(f"{v:22} " + " ".join(f"{c:>18}" for c in cells) + f"  {s['reps']:4}  {cnt}{pkt}")
     lines.append("")
     lines.append(f"-- {kernel}: ratios of the medians (range over the repetitions);"
                  " below 1: the first executes fewer instructions")
