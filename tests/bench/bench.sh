@@ -21,6 +21,7 @@ usage() {
 Usage: bench.sh [--quick | --smoke | --deterministic [--profile]] [--kernels LIST]
                 [--reps N] [--seconds S] [--pings N] [--udp-rate RATE] [--bytes N]
                 [--variants LIST|all] [--tun-mtu N] [--cpu-modules] [--payload N]
+                [--latency] [--netem-loss PCT]
                 [--no-pipeline] [--results DIR] [--module [K=]PATH/ovpn.ko]
 
 Boots one qemu guest per kernel (tests/vm/vmtest.sh --tests bench) and runs
@@ -85,6 +86,12 @@ per kernel, a DKMS build of the release tarball (tests/bench/pipeline-cost.sh).
                   512 for small packets); --bytes and --udp-rate are scaled by
                   N/1200, so a transfer has the same packets at the same packet
                   rate, and icount-report.py adds instructions per packet
+  --latency       --deterministic: 50 pings through the idle tunnel, then a
+                  ping every 10 ms during the transfer (its instructions count
+                  too); round trips in guest-clock ms (one instruction a ns)
+  --netem-loss P  after the setup both ends of the veth pair (the tunnel's
+                  transport) lose P % of their packets (netem; random, so
+                  counts spread more: TCP transport retransmits)
   --results DIR   default build/bench/<timestamp>
   --module [K=]KO test this ovpn.ko on kernel K instead of building one from
                   backports/ (its vermagic must match K); without K=, the one
@@ -101,7 +108,7 @@ log() { echo "bench: $*" >&2; }
 
 mode=full kernels="debian-6.1 debian-7.3" reps="" secs="" omit="" pings="" rate=40M
 pipeline="" results="" bytes=16000000 profile="" variants_given="" tun_mtu=unset module_any=""
-cpu_modules=0 payload=1200
+cpu_modules=0 payload=1200 latency=0 netem_loss=""
 declare -A given_ko=()
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -114,6 +121,8 @@ while [ $# -gt 0 ]; do
 	--cpu-modules) cpu_modules=1; shift ;;
 	--bytes) bytes="$2"; shift 2 ;;
 	--payload) payload="$2"; shift 2 ;;
+	--latency) latency=1; shift ;;
+	--netem-loss) netem_loss="$2"; shift 2 ;;
 	--kernels) kernels="${2//,/ }"; shift 2 ;;
 	--reps) reps="$2"; shift 2 ;;
 	--seconds) secs="$2"; shift 2 ;;
@@ -144,6 +153,8 @@ deterministic) : "${reps:=2}" "${secs:=0}" "${omit:=0}" "${pings:=0}" "${pipelin
 	rate=$(numfmt --from=si "$rate" | awk -v p="$payload" '{printf "%d", $1 * p / 1200}') ;;
 esac
 [ "$payload" = 1200 ] || [ "$mode" = deterministic ] || die "--payload: with --deterministic"
+[ "$latency" = 0 ] || [ "$mode" = deterministic ] || die "--latency: with --deterministic"
+[[ "$netem_loss" =~ ^([0-9]+(\.[0-9]+)?)?$ ]] || die "--netem-loss takes a percentage, such as 1"
 [ "$tun_mtu" != unset ] || tun_mtu=""
 [ "$variants_given" != all ] || [ "$mode" = deterministic ] || die "--variants all: with --deterministic (the other modes run all)"
 [[ "$tun_mtu" =~ ^([1-9][0-9]*)?$ ]] || die "--tun-mtu takes a number of bytes"
@@ -273,6 +284,8 @@ for k in $kernels; do
 		echo "BENCH_UDP_RATE=$rate"
 		echo "BENCH_TUN_MTU=$tun_mtu"
 		echo "BENCH_CPU_MODULES=$cpu_modules"
+		echo "BENCH_LATENCY=$latency"
+		echo "BENCH_NETEM_LOSS=$netem_loss"
 	} > "$conf"
 	vargs=(--kernel "$k" --tests bench --results "$results")
 	if [ "$mode" = deterministic ]; then

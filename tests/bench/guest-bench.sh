@@ -36,7 +36,11 @@ transfer, its modules' included (kallsyms.txt, for icount-profile.py).
 BENCH_CPU_MODULES=1: first the modules udev loads on a real machine for the
 CPU's features (modprobe of /sys/devices/system/cpu/modalias; on 7.3
 aesni-intel, kvm-amd, ccp); the guest has no udev; the list of modules then
-loaded goes to guest-info.txt.
+loaded goes to guest-info.txt. BENCH_LATENCY=1 (deterministic): 50 pings
+through the idle tunnel first, then pings every 10 ms during the transfer
+(inside the window: they count); round trips in guest-clock ms.
+BENCH_NETEM_LOSS=PCT: after the setup, both ends of the veth pair lose PCT %
+of what they send (netem), in any mode.
 
 A variant is KIND[-PROTO-CIPHER][.MODULE]:
   veth             iperf3 over the plain veth pair (the guest's ceiling)
@@ -69,7 +73,7 @@ if [ -z "$conf" ] || [ -z "$tools" ] || [ -z "$out" ]; then usage >&2; exit 2; f
 : "${BENCH_VARIANTS:?}" "${BENCH_REPS:?}" "${BENCH_SECONDS:?}" "${BENCH_PINGS:?}"
 : "${BENCH_OMIT:=0}" "${BENCH_UDP_RATE:=50M}" "${BENCH_OURS_KO:=}"
 : "${BENCH_ICOUNT_MARK:=}" "${BENCH_BYTES:=0}" "${BENCH_TUN_MTU:=}" "${BENCH_PROFILE:=0}"
-: "${BENCH_CPU_MODULES:=0}" "${BENCH_PAYLOAD:=1200}"
+: "${BENCH_CPU_MODULES:=0}" "${BENCH_PAYLOAD:=1200}" "${BENCH_LATENCY:=0}" "${BENCH_NETEM_LOSS:=}"
 vm_results_dir "$out"
 raw="$out/raw.jsonl"
 : > "$raw"
@@ -316,10 +320,51 @@ net_counters() {
 	done | awk '{f += $1; r += $2; t += $3} END {print f, r, t}'
 }
 
+# rtt_ms FILE: "MEDIAN P99 COUNT" of the round trips (ms) in ping's output
+# FILE ("null null 0" without one)
+rtt_ms() {
+	sed -n 's/.* time=\([0-9.]*\) ms.*/\1/p' "$1" | sort -g | awk '{v[NR] = $1}
+		END {if (!NR) {print "null null 0"; exit}
+		     p = (NR - 1) * 0.99; i = int(p); if (p > i) i++
+		     print v[int((NR + 1) / 2)], v[i + 1], NR}'
+}
+
+# latency_start: with BENCH_LATENCY=1, 50 pings through the idle tunnel, then
+# pings every 10 ms (guest clock) in the background until latency_stop
+latency_start() {
+	ping_pid=""
+	[ "$BENCH_LATENCY" = 1 ] || return 0
+	ip netns exec "$CLI" ping -n -c 50 -i 0.01 -W 2 "$target" > "$vdir/ping-idle.txt" 2>&1 ||
+		{ why="ping through the idle tunnel failed"; return 1; }
+	ip netns exec "$CLI" ping -n -i 0.01 -W 2 "$target" > "$vdir/ping-load.txt" 2>&1 &
+	ping_pid=$!
+}
+
+# latency_stop: the pings' round trips, idle and under the transfer, as JSON
+latency_stop() {
+	local idle load
+	[ -n "$ping_pid" ] || { echo '{}'; return 0; }
+	kill -INT "$ping_pid" 2>/dev/null || true
+	wait "$ping_pid" 2>/dev/null || true
+	read -r -a idle < <(rtt_ms "$vdir/ping-idle.txt")
+	read -r -a load < <(rtt_ms "$vdir/ping-load.txt")
+	jq -n --argjson i "${idle[0]}" --argjson l "${load[0]}" --argjson p "${load[1]}" \
+		--argjson n "${load[2]}" '{rtt_idle_median_ms: $i, rtt_load_median_ms: $l,
+		rtt_load_p99_ms: $p, pings_under_load: $n}'
+}
+
+# netem_loss PCT: both ends of the veth pair (the tunnel's transport) lose
+# PCT % of what they send (sch_netem, random)
+netem_loss() {
+	modprobe sch_netem 2>/dev/null || true
+	tc -n "$SRV" qdisc add dev veth-s root netem loss "$1%" &&
+		tc -n "$CLI" qdisc add dev veth-c root netem loss "$1%"
+}
+
 # measure_icount: one UDP transfer of BENCH_BYTES between the markers; the
 # guest instructions per byte received, as JSON fields in $vdir/figures.json
 measure_icount() {
-	local w user kernel e0 e1 n0 n1
+	local w user kernel e0 e1 n0 n1 lat
 	ip netns exec "$SRV" iperf3 -s -D -B "$target" --pidfile "$work/iperf3.pid" ||
 		{ why="iperf3 -s failed"; return 1; }
 	wait_fast 10 ip netns exec "$SRV" ss -Hltn "sport = :5201" ||
@@ -330,10 +375,12 @@ measure_icount() {
 		-n $((BENCH_BYTES / 10)) -J > "$work/warm.json" 2>&1 || { why="iperf3 warm-up failed"; return 1; }
 	icount_windows=$((icount_windows + 1))
 	e0=$(udp_errors) n0=$(net_counters)
+	latency_start || return 1
 	timeout 600 ip netns exec "$CLI" "$work/icount-mark" iperf3 -c "$target" -u -b "$BENCH_UDP_RATE" \
 		-l "$BENCH_PAYLOAD" -n "$BENCH_BYTES" -J > "$work/udp.json" 2>&1 ||
 		{ cp "$work/udp.json" "$vdir/"; why="iperf3 udp -n $BENCH_BYTES failed"; return 1; }
 	mark udp
+	lat=$(latency_stop)
 	e1=$(udp_errors) n1=$(net_counters)
 	cp "$work/udp.json" "$vdir/udp.json"
 	kill "$(cat "$work/iperf3.pid")" 2>/dev/null || true
@@ -349,7 +396,8 @@ measure_icount() {
 	jq -e '.end.sum_sent.bytes > 0 and .end.sum.lost_packets != null' "$vdir/udp.json" > /dev/null ||
 		{ why="no bytes sent or no loss count"; return 1; }
 	jq -n --slurpfile u "$vdir/udp.json" --argjson w "$w" --argjson user "$user" \
-		--argjson kernel "$kernel" --arg n0 "$n0" --arg n1 "$n1" --argjson len "$BENCH_PAYLOAD" '
+		--argjson kernel "$kernel" --arg n0 "$n0" --arg n1 "$n1" --argjson len "$BENCH_PAYLOAD" \
+		--argjson lat "$lat" '
 		$u[0].end as $e |
 		([$n0, $n1] | map(split(" ") | map(tonumber))) as [$c0, $c1] |
 		($e.sum_sent.bytes - $len * $e.sum.lost_packets) as $b |
@@ -362,7 +410,7 @@ measure_icount() {
 		  insn_per_byte: (($user + $kernel) / $b), insn_per_packet: (($user + $kernel) * $len / $b),
 		  ip_frag_creates: ($c1[0] - $c0[0]), ip_reasm_reqds: ($c1[1] - $c0[1]),
 		  tcp_retrans_segs: ($c1[2] - $c0[2])
-		}' > "$vdir/figures.json"
+		} + $lat' > "$vdir/figures.json"
 }
 
 # measure_mode: the measurement of the mode (deterministic or wall-clock)
@@ -412,6 +460,9 @@ run_variant() {
 		ok=0; why="no ping to $target after setup"
 	fi
 	mark first_ping
+	if [ "$ok" = 1 ] && [ -n "$BENCH_NETEM_LOSS" ] && ! netem_loss "$BENCH_NETEM_LOSS"; then
+		ok=0; why="netem loss $BENCH_NETEM_LOSS % on the veth pair failed"
+	fi
 	mtu=$(ip -n "$CLI" -j link show 2>/dev/null | jq -r '(map(select(.ifname == "tun0")) + map(select(.ifname == "veth-c")))[0].mtu // ""' 2>/dev/null || true)
 	if [ "$ok" = 1 ] && measure_mode; then
 		figs=$(cat "$vdir/figures.json")

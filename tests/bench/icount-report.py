@@ -10,7 +10,7 @@ Ip FragCreates, Ip ReasmReqds and Tcp RetransSegs. Prints per variant the
 instructions per byte delivered (user, kernel, all; median and the spread
 (max - min) / min over the repetitions), the counters (summed over the
 repetitions), all instructions per packet (median, with the datagram's
-payload), and the ratios of variant pairs: X.ours/X.intree and
+payload), the ping round trips of bench.sh --latency, and the ratios of variant pairs: X.ours/X.intree and
 dco-X/user-X (ratio of the medians, and its range over the repetitions);
 writes DIR/icount.json and DIR/table.txt. With --compare, DIR2 is another run
 of the same variants: their medians must agree within PCT too. Exits 1 when
@@ -30,6 +30,7 @@ import sys
 METRICS = ("user_insn_per_byte", "kernel_insn_per_byte", "insn_per_byte")
 GATED = ("kernel_insn_per_byte", "insn_per_byte")
 COUNTERS = ("ip_frag_creates", "ip_reasm_reqds", "tcp_retrans_segs")
+LATENCY = ("rtt_idle_median_ms", "rtt_load_median_ms", "rtt_load_p99_ms")
 
 
 def spread_pct(values):
@@ -49,6 +50,10 @@ def summarize(runs):
                 s[m] = {"median": statistics.median(vals), "min": min(vals), "max": max(vals),
                         "spread_pct": spread_pct(vals), "values": vals}
         s["bytes_delivered"] = [r["bytes_delivered"] for r in ok]
+        for f in LATENCY:
+            vals = [r[f] for r in ok if r.get(f) is not None]
+            if vals:
+                s[f] = statistics.median(vals)
         per_packet = [r["insn_per_packet"] for r in ok if "insn_per_packet" in r]
         if per_packet:
             s["insn_per_packet"] = statistics.median(per_packet)
@@ -96,6 +101,13 @@ def table(kernel, summary, rat, max_spread):
         cnt = " ".join("-" if s.get(c) is None else str(s[c]) for c in COUNTERS)
         pkt = f"  {s['insn_per_packet']:.0f} ({s['payload']})" if "insn_per_packet" in s else ""
         lines.append(f"{v:22} " + " ".join(f"{c:>18}" for c in cells) + f"  {s['reps']:4}  {cnt}{pkt}")
+    lat = [(v, s) for v, s in summary.items() if all(f in s for f in LATENCY)]
+    if lat:
+        lines.append("")
+        lines.append(f"-- {kernel}: ping round trips, guest-clock ms (median over the repetitions)")
+        lines.append(f"{'variant':22} {'idle median':>12} {'loaded median':>14} {'loaded p99':>11}")
+        for v, s in lat:
+            lines.append(f"{v:22} " + " ".join(f"{s[f]:>{w}.3f}" for f, w in zip(LATENCY, (12, 14, 11))))
     lines.append("")
     lines.append(f"-- {kernel}: ratios of the medians (range over the repetitions);"
                  " below 1: the first executes fewer instructions")
