@@ -49,6 +49,12 @@ A variant is KIND[-PROTO-CIPHER][.MODULE]:
   user-P-C         the same OpenVPN with --disable-dco (tun + userspace crypto)
   wg               the kernel's WireGuard between the same two namespaces
                    (ChaCha20-Poly1305 over UDP; wg of wireguard-tools)
+  mp-N             deterministic only: an ovpn MP interface with N peers
+                   (AES-256-GCM; tests/vm/ovpnctl.py mp-bench), BENCH_MP_PACKETS
+                   datagrams of BENCH_PAYLOAD bytes sent through it in turn to
+                   each peer, whose endpoints drop them: the server's side,
+                   instructions per packet (a window without packets, the
+                   sender's start and exit, subtracted)
   P: udp|tcp, C: aes (AES-256-GCM) | chacha (CHACHA20-POLY1305)
   MODULE: ours (default) | intree (the kernel's own ovpn)
 Per variant and repetition: iperf3 TCP 1 and 4 streams, UDP at the fixed
@@ -74,6 +80,7 @@ if [ -z "$conf" ] || [ -z "$tools" ] || [ -z "$out" ]; then usage >&2; exit 2; f
 : "${BENCH_OMIT:=0}" "${BENCH_UDP_RATE:=50M}" "${BENCH_OURS_KO:=}"
 : "${BENCH_ICOUNT_MARK:=}" "${BENCH_BYTES:=0}" "${BENCH_TUN_MTU:=}" "${BENCH_PROFILE:=0}"
 : "${BENCH_CPU_MODULES:=0}" "${BENCH_PAYLOAD:=1200}" "${BENCH_LATENCY:=0}" "${BENCH_NETEM_LOSS:=}"
+: "${BENCH_MP_PACKETS:=20000}"
 vm_results_dir "$out"
 raw="$out/raw.jsonl"
 : > "$raw"
@@ -413,9 +420,34 @@ measure_icount() {
 		} + $lat' > "$vdir/figures.json"
 }
 
-# measure_mode: the measurement of the mode (deterministic or wall-clock)
+# measure_mp PEERS: variant mp-PEERS (ovpnctl.py mp-bench, two windows: no
+# packet, then BENCH_MP_PACKETS), as JSON fields in $vdir/figures.json
+measure_mp() {
+	local u0 k0 w user kernel
+	[ -n "$BENCH_ICOUNT_MARK" ] || { why="mp-$1: deterministic mode only"; return 1; }
+	python3 "$here/../vm/ovpnctl.py" mp-bench --peers "$1" --packets "$BENCH_MP_PACKETS" \
+		--payload "$BENCH_PAYLOAD" --mark "$work/icount-mark" > "$vdir/mp.json" 2>&1 ||
+		{ why="ovpnctl.py mp-bench: $(tail -c 300 "$vdir/mp.json")"; return 1; }
+	icount_windows=$((icount_windows + 2))
+	read -r _ u0 k0 < <(icount_window $((icount_windows - 1))) &&
+		read -r w user kernel < <(icount_window "$icount_windows") ||
+		{ why="no windows $((icount_windows - 1)), $icount_windows in icount.tsv"; return 1; }
+	[ "$BENCH_PROFILE" = 0 ] || awk '$2 ~ /^[tTwW]$/' /proc/kallsyms > "$vdir/kallsyms.txt"
+	jq --argjson w "$w" --argjson u "$((user - u0))" --argjson k "$((kernel - k0))" '
+		(.packets * .payload) as $b |
+		{icount_window: $w, icount_user: $u, icount_kernel: $k, payload: .payload,
+		 peers: .peers, packets_delivered: .packets, bytes_delivered: $b,
+		 user_insn_per_byte: ($u / $b), kernel_insn_per_byte: ($k / $b),
+		 insn_per_byte: (($u + $k) / $b), insn_per_packet: (($u + $k) / .packets),
+		 kernel_insn_per_packet: ($k / .packets)}' "$vdir/mp.json" > "$vdir/figures.json"
+}
+
+# measure_mode KIND PROTO: the measurement of the variant in the mode
+# (deterministic or wall-clock)
 measure_mode() {
-	if [ -n "$BENCH_ICOUNT_MARK" ]; then measure_icount; else measure; fi
+	if [ "$1" = mp ]; then measure_mp "$2"
+	elif [ -n "$BENCH_ICOUNT_MARK" ]; then measure_icount
+	else measure; fi
 }
 
 # run_variant NAME REP: one measurement; a JSON line in raw.jsonl either way
@@ -425,7 +457,7 @@ run_variant() {
 	mod=${name#"$base"}; mod=${mod#.}
 	IFS=- read -r kind proto cipher <<< "$base"
 	case "$kind" in
-	cli|dco) mod=${mod:-ours} ;;
+	cli|dco|mp) mod=${mod:-ours} ;;
 	*) mod=none ;;
 	esac
 	case "$cipher" in
@@ -451,12 +483,13 @@ run_variant() {
 		cli) target=10.9.9.1; setup_cli "$cipher" || { ok=0; why="ovpn-cli setup failed (see setup.log)"; } ;;
 		dco) target=10.8.0.1; setup_openvpn "$proto" "$cipher" 1 || ok=0 ;;
 		wg) target=10.9.9.1; setup_wg || { ok=0; why="WireGuard setup failed (see setup.log)"; } ;;
+		mp) target="" ;;
 		user) target=10.8.0.1; setup_openvpn "$proto" "$cipher" 0 || ok=0 ;;
 		*) ok=0; why="unknown variant kind '$kind'" ;;
 		esac
 	fi
 	mark setup
-	if [ "$ok" = 1 ] && ! wait_fast 30 ip netns exec "$CLI" ping -c 1 -W 1 "$target"; then
+	if [ "$ok" = 1 ] && [ -n "$target" ] && ! wait_fast 30 ip netns exec "$CLI" ping -c 1 -W 1 "$target"; then
 		ok=0; why="no ping to $target after setup"
 	fi
 	mark first_ping
@@ -464,7 +497,7 @@ run_variant() {
 		ok=0; why="netem loss $BENCH_NETEM_LOSS % on the veth pair failed"
 	fi
 	mtu=$(ip -n "$CLI" -j link show 2>/dev/null | jq -r '(map(select(.ifname == "tun0")) + map(select(.ifname == "veth-c")))[0].mtu // ""' 2>/dev/null || true)
-	if [ "$ok" = 1 ] && measure_mode; then
+	if [ "$ok" = 1 ] && measure_mode "$kind" "$proto"; then
 		figs=$(cat "$vdir/figures.json")
 	else
 		ok=0
@@ -486,7 +519,7 @@ run_variant() {
 		+ $f' >> "$raw"
 	if [ "$ok" = 1 ] && [ -n "$BENCH_ICOUNT_MARK" ]; then
 		vm_log "$(jq -r --arg n "$nsteps" '"bench: [\(.seq)/\($n)] \(.variant) rep \(.rep):" +
-			" \(.bytes_delivered) B delivered (\(.lost_packets) datagrams lost)," +
+			" \(.bytes_delivered) B delivered (\(.lost_packets // 0) datagrams lost)," +
 			" insn/B user \(.user_insn_per_byte * 100 | round / 100) kernel \(.kernel_insn_per_byte * 100 | round / 100)," +
 			" insn/packet \(.insn_per_packet | round) (\(.payload)-byte datagrams)"' \
 			<<< "$(tail -n1 "$raw")")"
