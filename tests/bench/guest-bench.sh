@@ -426,9 +426,11 @@ measure_mp() {
 	local u0 k0 w user kernel
 	[ -n "$BENCH_ICOUNT_MARK" ] || { why="mp-$1: deterministic mode only"; return 1; }
 	python3 "$here/../vm/ovpnctl.py" mp-bench --peers "$1" --packets "$BENCH_MP_PACKETS" \
-		--payload "$BENCH_PAYLOAD" --mark "$work/icount-mark" > "$vdir/mp.json" 2>&1 ||
-		{ why="ovpnctl.py mp-bench: $(tail -c 300 "$vdir/mp.json")"; return 1; }
-	icount_windows=$((icount_windows + 2))
+		--payload "$BENCH_PAYLOAD" --mark "$work/icount-mark" > "$vdir/mp.json" 2> "$vdir/mp.log"
+	# (the windows that ran, whatever failed: the plugin numbers them)
+	icount_windows=$(awk 'END {print $1 + 0}' "$VM_RESULTS/icount.tsv" 2>/dev/null || echo 0)
+	jq -e '.ok' "$vdir/mp.json" > /dev/null 2>&1 ||
+		{ why="ovpnctl.py mp-bench: $(tail -c 300 "$vdir/mp.json" "$vdir/mp.log" | tr '\n' ' ')"; return 1; }
 	read -r _ u0 k0 < <(icount_window $((icount_windows - 1))) &&
 		read -r w user kernel < <(icount_window "$icount_windows") ||
 		{ why="no windows $((icount_windows - 1)), $icount_windows in icount.tsv"; return 1; }
