@@ -90,17 +90,17 @@ def ratios(summary):
 
 def table(kernel, summary, rat, max_spread):
     lines = [f"== {kernel}: guest instructions per byte delivered, median (spread over the repetitions)",
-             f"{'variant':22} {'user':>18} {'kernel':>18} {'all':>18}  reps  frag reasm retrans"
+             f"{'variant':22} {'user':>19} {'kernel':>19} {'all':>19}  reps  frag reasm retrans"
              "  all/packet (payload)"]
     for v, s in summary.items():
         cells = []
         for m in METRICS:
             c = s.get(m)
-            mark = "*" if c and m not in GATED and c["spread_pct"] > max_spread else ""
-            cells.append(f"{c['median']:9.2f} ({c['spread_pct']:.3f}%){mark}" if c else f"{'-':>18}")
+            mark = "*" if c and m not in GATED and c["spread_pct"] > max_spread else " "
+            cells.append(f"{c['median']:9.2f} ({c['spread_pct']:.3f}%){mark}" if c else f"{'-':>19}")
         cnt = " ".join("-" if s.get(c) is None else str(s[c]) for c in COUNTERS)
         pkt = f"  {s['insn_per_packet']:.0f} ({s['payload']})" if "insn_per_packet" in s else ""
-        lines.append(f"{v:22} " + " ".join(f"{c:>18}" for c in cells) + f"  {s['reps']:4}  {cnt}{pkt}")
+        lines.append(f"{v:22} " + " ".join(f"{c:>19}" for c in cells) + f"  {s['reps']:4}  {cnt}{pkt}")
     lat = [(v, s) for v, s in summary.items() if all(f in s for f in LATENCY)]
     if lat:
         lines.append("")
