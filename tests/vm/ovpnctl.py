@@ -727,6 +727,20 @@ def drain(sock):
             return
 
 
+def mp_server(name, port):
+    """In namespace ovpn_t_s: an MP interface NAME, 10.101.0.1/16, up, and the
+    UDP socket bound to PORT its peers will take: (Genl, Rtnl, its index,
+    the socket)."""
+    with InNs("ovpn_t_s"):
+        g, rt = Genl(), Rtnl()
+        idx = rt.new_ovpn(name, MODE_MP)
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.bind(("0.0.0.0", port))
+    ipb(["addr add 10.101.0.1/16 dev " + name], "ovpn_t_s")
+    rt.set_up(idx)
+    return g, rt, idx, s
+
+
 def scale(peers, subset, port=1194):
     """The scale test (see scale.sh); the memory verdict is slabcheck.py's."""
     res = {"peers": peers}
@@ -744,13 +758,7 @@ def scale(peers, subset, port=1194):
     sk.wait("ready", 30)
     cl.wait("ready", 30)
     procs = [sk, cl]
-    with InNs("ovpn_t_s"):
-        g, rt = Genl(), Rtnl()
-        idx = rt.new_ovpn("scale0", MODE_MP)
-        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        s.bind(("0.0.0.0", port))
-    ipb(["addr add 10.101.0.1/16 dev scale0"], "ovpn_t_s")
-    rt.set_up(idx)
+    g, rt, idx, s = mp_server("scale0", port)
     fd = s.fileno()
     time.sleep(0.5)
     # each reading: the server's socket read first (it is plain UDP before
@@ -896,13 +904,7 @@ def mp_bench(peers, count, payload, mark, port=1194):
          "route add 10.212.0.0/16 via 10.211.0.2"], "ovpn_t_s")
     ipb(["addr add 10.211.0.2/24 dev veth1", "link set veth1 up",
          "route add blackhole 10.212.0.0/16"], "ovpn_t_k")
-    with InNs("ovpn_t_s"):
-        g, rt = Genl(), Rtnl()
-        idx = rt.new_ovpn("mp0", MODE_MP)
-        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        s.bind(("0.0.0.0", port))
-    ipb(["addr add 10.101.0.1/16 dev mp0"], "ovpn_t_s")
-    rt.set_up(idx)
+    g, rt, idx, s = mp_server("mp0", port)
     for i in range(1, peers + 1):
         g.check("peer-new", [ifx(idx), nest_peer(peer_attrs(
             i, sock=s.fileno(), remote=("10.212.%d.%d" % (i >> 8, i & 255), port), vpn4=vpn4(i)))])
