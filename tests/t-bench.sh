@@ -88,6 +88,15 @@ icount_compare() {
 }
 check "icount-report.py --compare passes two runs 0.1 % apart" icount_compare 60.0
 check "icount-report.py --compare fails two runs 1 % apart" fails icount_compare 60.6
+# icount_chart JSON: icount-chart.py draws the run of JSON (a PNG)
+icount_chart() {
+	rm -f "$icount_dir/chart.png"
+	python3 "$TOP/tests/bench/icount-chart.py" "$icount_dir/chart.png" "$1" &&
+		[ "$(head -c 4 "$icount_dir/chart.png" | tail -c 3)" = PNG ]
+}
+check "icount-chart.py draws a run's instructions per byte" icount_chart "$icount_dir/report/icount.json"
+echo '{"kernels": {}}' > "$icount_dir/empty.json"
+check "icount-chart.py fails on a run without a measurement" fails icount_chart "$icount_dir/empty.json"
 
 # icount_profile ADDR: icount-profile.py on a fabricated run of two variants
 # (one round each, 1000 bytes): variant b's extra 3000 instructions at ADDR

@@ -20,7 +20,8 @@ usage() {
 	cat <<'USAGE'
 Usage: bench.sh [--quick | --smoke | --deterministic [--profile]] [--kernels LIST]
                 [--reps N] [--seconds S] [--pings N] [--udp-rate RATE] [--bytes N]
-                [--variants LIST|all] [--tun-mtu N] [--cpu-modules]
+                [--variants LIST|all] [--tun-mtu N] [--[no-]cpu-modules] [--payload N]
+                [--latency] [--netem-loss PCT]
                 [--no-pipeline] [--results DIR] [--module [K=]PATH/ovpn.ko]
 
 Boots one qemu guest per kernel (tests/vm/vmtest.sh --tests bench) and runs
@@ -76,11 +77,23 @@ per kernel, a DKMS build of the release tarball (tests/bench/pipeline-cost.sh).
   --kernels LIST  debian-6.1,debian-7.3 (default both; --deterministic:
                   debian-7.3)
   --cpu-modules   the guest first loads the modules udev would load for its
-                  CPU (on 7.3: aesni-intel, kvm-amd, ccp): the
-                  test guest has no udev, so by default the crypto API uses
-                  what is built in or loaded by name only
+                  CPU (on 7.3: aesni-intel, kvm-amd, ccp), as on a real
+                  machine; the default with --deterministic. The test guest
+                  has no udev: with --no-cpu-modules (the default of the other
+                  modes) the crypto API uses what is built in or loaded by
+                  name only (on 7.3 AES-GCM block by block)
   --bytes N       the deterministic transfer's size (default 16000000)
   --udp-rate R    iperf3 -b of the UDP test (default 40M)
+  --payload N     --deterministic: datagrams of N bytes (default 1200; 64 and
+                  512 for small packets); --bytes and --udp-rate are scaled by
+                  N/1200, so a transfer has the same packets at the same packet
+                  rate, and icount-report.py adds instructions per packet
+  --latency       --deterministic: 50 pings through the idle tunnel, then a
+                  ping every 10 ms during the transfer (its instructions count
+                  too); round trips in guest-clock ms (one instruction a ns)
+  --netem-loss P  after the setup both ends of the veth pair (the tunnel's
+                  transport) lose P % of their packets (netem; random, so
+                  counts spread more: TCP transport retransmits)
   --results DIR   default build/bench/<timestamp>
   --module [K=]KO test this ovpn.ko on kernel K instead of building one from
                   backports/ (its vermagic must match K); without K=, the one
@@ -97,7 +110,7 @@ log() { echo "bench: $*" >&2; }
 
 mode=full kernels="debian-6.1 debian-7.3" reps="" secs="" omit="" pings="" rate=40M
 pipeline="" results="" bytes=16000000 profile="" variants_given="" tun_mtu=unset module_any=""
-cpu_modules=0
+cpu_modules=unset payload=1200 latency=0 netem_loss=""
 declare -A given_ko=()
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -108,7 +121,11 @@ while [ $# -gt 0 ]; do
 	--profile) mode=deterministic; kernels=debian-7.3; profile=1; shift ;;
 	--variants) variants_given="${2//,/ }"; shift 2 ;;
 	--cpu-modules) cpu_modules=1; shift ;;
+	--no-cpu-modules) cpu_modules=0; shift ;;
 	--bytes) bytes="$2"; shift 2 ;;
+	--payload) payload="$2"; shift 2 ;;
+	--latency) latency=1; shift ;;
+	--netem-loss) netem_loss="$2"; shift 2 ;;
 	--kernels) kernels="${2//,/ }"; shift 2 ;;
 	--reps) reps="$2"; shift 2 ;;
 	--seconds) secs="$2"; shift 2 ;;
@@ -130,9 +147,20 @@ quick) : "${reps:=2}" "${secs:=2}" "${omit:=0}" "${pings:=100}" "${pipeline:=bui
 smoke) : "${reps:=1}" "${secs:=1}" "${omit:=0}" "${pings:=20}" "${pipeline:=none}" ;;
 deterministic) : "${reps:=2}" "${secs:=0}" "${omit:=0}" "${pings:=0}" "${pipeline:=none}"
 	[ "$tun_mtu" != unset ] || tun_mtu=1420
-	[[ "$bytes" =~ ^[1-9][0-9]*$ ]] || die "--bytes takes a number of bytes" ;;
+	[ "$cpu_modules" != unset ] || cpu_modules=1
+	[[ "$bytes" =~ ^[1-9][0-9]*$ ]] || die "--bytes takes a number of bytes"
+	if ! [[ "$payload" =~ ^[1-9][0-9]*$ ]] || [ "$payload" -gt 1400 ]; then
+		die "--payload takes a datagram size of 1 to 1400 bytes"
+	fi
+	# the same packets at the same packet rate as 1200-byte datagrams
+	bytes=$((bytes * payload / 1200))
+	rate=$(numfmt --from=si "$rate" | awk -v p="$payload" '{printf "%d", $1 * p / 1200}') ;;
 esac
+[ "$payload" = 1200 ] || [ "$mode" = deterministic ] || die "--payload: with --deterministic"
+[ "$latency" = 0 ] || [ "$mode" = deterministic ] || die "--latency: with --deterministic"
+[[ "$netem_loss" =~ ^([0-9]+(\.[0-9]+)?)?$ ]] || die "--netem-loss takes a percentage, such as 1"
 [ "$tun_mtu" != unset ] || tun_mtu=""
+[ "$cpu_modules" != unset ] || cpu_modules=0
 [ "$variants_given" != all ] || [ "$mode" = deterministic ] || die "--variants all: with --deterministic (the other modes run all)"
 [[ "$tun_mtu" =~ ^([1-9][0-9]*)?$ ]] || die "--tun-mtu takes a number of bytes"
 if [ -n "$module_any" ]; then
@@ -261,11 +289,13 @@ for k in $kernels; do
 		echo "BENCH_UDP_RATE=$rate"
 		echo "BENCH_TUN_MTU=$tun_mtu"
 		echo "BENCH_CPU_MODULES=$cpu_modules"
+		echo "BENCH_LATENCY=$latency"
+		echo "BENCH_NETEM_LOSS=$netem_loss"
 	} > "$conf"
 	vargs=(--kernel "$k" --tests bench --results "$results")
 	if [ "$mode" = deterministic ]; then
-		printf "BENCH_ICOUNT_MARK='%s'\nBENCH_BYTES=%s\nBENCH_PROFILE=%s\n" \
-			"$results/icount/icount-mark" "$bytes" "${profile:-0}" >> "$conf"
+		printf "BENCH_ICOUNT_MARK='%s'\nBENCH_BYTES=%s\nBENCH_PROFILE=%s\nBENCH_PAYLOAD=%s\n" \
+			"$results/icount/icount-mark" "$bytes" "${profile:-0}" "$payload" >> "$conf"
 		vargs+=(--icount "$results/icount/icount-plugin.so")
 		[ -z "$profile" ] || vargs+=(--icount-profile)
 	else

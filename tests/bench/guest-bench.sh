@@ -22,11 +22,13 @@ ends; empty: OpenVPN's default) and, on a kernel with an in-tree ovpn,
 BENCH_OURS_KO (our ovpn.ko, loaded with insmod in place of the in-tree one).
 Deterministic mode (the guest runs under qemu -icount with
 tests/bench/icount-plugin.c): BENCH_ICOUNT_MARK (tests/bench/icount-mark.c,
-built static), BENCH_BYTES and BENCH_PROFILE; per variant and repetition,
-one iperf3 UDP transfer of BENCH_BYTES at BENCH_UDP_RATE in 1200-byte datagrams runs
+built static), BENCH_BYTES, BENCH_PAYLOAD (default 1200) and BENCH_PROFILE;
+per variant and repetition, one iperf3 UDP transfer of BENCH_BYTES at
+BENCH_UDP_RATE in datagrams of BENCH_PAYLOAD bytes runs
 between the plugin's markers, which count the guest instructions of the
 whole machine meanwhile, user and kernel apart (per byte delivered), and
-the Ip FragCreates/ReasmReqds and Tcp RetransSegs of both namespaces. The
+the Ip FragCreates/ReasmReqds and Tcp RetransSegs of both namespaces (and
+the datagrams delivered, for the instructions per packet). The
 guest's clock then counts instructions and skips idle time: its seconds
 are no wall-clock time. BENCH_PROFILE=1 (the plugin's per-function profile):
 each measurement's directory gets the guest's kernel text symbols after the
@@ -34,7 +36,11 @@ transfer, its modules' included (kallsyms.txt, for icount-profile.py).
 BENCH_CPU_MODULES=1: first the modules udev loads on a real machine for the
 CPU's features (modprobe of /sys/devices/system/cpu/modalias; on 7.3
 aesni-intel, kvm-amd, ccp); the guest has no udev; the list of modules then
-loaded goes to guest-info.txt.
+loaded goes to guest-info.txt. BENCH_LATENCY=1 (deterministic): 50 pings
+through the idle tunnel first, then pings every 10 ms during the transfer
+(inside the window: they count); round trips in guest-clock ms.
+BENCH_NETEM_LOSS=PCT: after the setup, both ends of the veth pair lose PCT %
+of what they send (netem), in any mode.
 
 A variant is KIND[-PROTO-CIPHER][.MODULE]:
   veth             iperf3 over the plain veth pair (the guest's ceiling)
@@ -43,6 +49,12 @@ A variant is KIND[-PROTO-CIPHER][.MODULE]:
   user-P-C         the same OpenVPN with --disable-dco (tun + userspace crypto)
   wg               the kernel's WireGuard between the same two namespaces
                    (ChaCha20-Poly1305 over UDP; wg of wireguard-tools)
+  mp-N             deterministic only: an ovpn MP interface with N peers
+                   (AES-256-GCM; tests/vm/ovpnctl.py mp-bench), BENCH_MP_PACKETS
+                   datagrams of BENCH_PAYLOAD bytes sent through it in turn to
+                   each peer, whose endpoints drop them: the server's side,
+                   instructions per packet (a window without packets, the
+                   sender's start and exit, subtracted)
   P: udp|tcp, C: aes (AES-256-GCM) | chacha (CHACHA20-POLY1305)
   MODULE: ours (default) | intree (the kernel's own ovpn)
 Per variant and repetition: iperf3 TCP 1 and 4 streams, UDP at the fixed
@@ -67,7 +79,8 @@ if [ -z "$conf" ] || [ -z "$tools" ] || [ -z "$out" ]; then usage >&2; exit 2; f
 : "${BENCH_VARIANTS:?}" "${BENCH_REPS:?}" "${BENCH_SECONDS:?}" "${BENCH_PINGS:?}"
 : "${BENCH_OMIT:=0}" "${BENCH_UDP_RATE:=50M}" "${BENCH_OURS_KO:=}"
 : "${BENCH_ICOUNT_MARK:=}" "${BENCH_BYTES:=0}" "${BENCH_TUN_MTU:=}" "${BENCH_PROFILE:=0}"
-: "${BENCH_CPU_MODULES:=0}"
+: "${BENCH_CPU_MODULES:=0}" "${BENCH_PAYLOAD:=1200}" "${BENCH_LATENCY:=0}" "${BENCH_NETEM_LOSS:=}"
+: "${BENCH_MP_PACKETS:=20000}"
 vm_results_dir "$out"
 raw="$out/raw.jsonl"
 : > "$raw"
@@ -314,24 +327,67 @@ net_counters() {
 	done | awk '{f += $1; r += $2; t += $3} END {print f, r, t}'
 }
 
+# rtt_ms FILE: "MEDIAN P99 COUNT" of the round trips (ms) in ping's output
+# FILE ("null null 0" without one)
+rtt_ms() {
+	sed -n 's/.* time=\([0-9.]*\) ms.*/\1/p' "$1" | sort -g | awk '{v[NR] = $1}
+		END {if (!NR) {print "null null 0"; exit}
+		     p = (NR - 1) * 0.99; i = int(p); if (p > i) i++
+		     print v[int((NR + 1) / 2)], v[i + 1], NR}'
+}
+
+# latency_start: with BENCH_LATENCY=1, 50 pings through the idle tunnel, then
+# pings every 10 ms (guest clock) in the background until latency_stop
+latency_start() {
+	ping_pid=""
+	[ "$BENCH_LATENCY" = 1 ] || return 0
+	ip netns exec "$CLI" ping -n -c 50 -i 0.01 -W 2 "$target" > "$vdir/ping-idle.txt" 2>&1 ||
+		{ why="ping through the idle tunnel failed"; return 1; }
+	ip netns exec "$CLI" ping -n -i 0.01 -W 2 "$target" > "$vdir/ping-load.txt" 2>&1 &
+	ping_pid=$!
+}
+
+# latency_stop: the pings' round trips, idle and under the transfer, as JSON
+latency_stop() {
+	local idle load
+	[ -n "$ping_pid" ] || { echo '{}'; return 0; }
+	kill -INT "$ping_pid" 2>/dev/null || true
+	wait "$ping_pid" 2>/dev/null || true
+	read -r -a idle < <(rtt_ms "$vdir/ping-idle.txt")
+	read -r -a load < <(rtt_ms "$vdir/ping-load.txt")
+	jq -n --argjson i "${idle[0]}" --argjson l "${load[0]}" --argjson p "${load[1]}" \
+		--argjson n "${load[2]}" '{rtt_idle_median_ms: $i, rtt_load_median_ms: $l,
+		rtt_load_p99_ms: $p, pings_under_load: $n}'
+}
+
+# netem_loss PCT: both ends of the veth pair (the tunnel's transport) lose
+# PCT % of what they send (sch_netem, random)
+netem_loss() {
+	modprobe sch_netem 2>/dev/null || true
+	tc -n "$SRV" qdisc add dev veth-s root netem loss "$1%" &&
+		tc -n "$CLI" qdisc add dev veth-c root netem loss "$1%"
+}
+
 # measure_icount: one UDP transfer of BENCH_BYTES between the markers; the
 # guest instructions per byte received, as JSON fields in $vdir/figures.json
 measure_icount() {
-	local w user kernel e0 e1 n0 n1
+	local w user kernel e0 e1 n0 n1 lat
 	ip netns exec "$SRV" iperf3 -s -D -B "$target" --pidfile "$work/iperf3.pid" ||
 		{ why="iperf3 -s failed"; return 1; }
 	wait_fast 10 ip netns exec "$SRV" ss -Hltn "sport = :5201" ||
 		{ why="iperf3 server did not listen"; return 1; }
 	# a first, unmarked tenth: programs and caches warm, the output on tmpfs
 	# (no host I/O inside the window)
-	ip netns exec "$CLI" iperf3 -c "$target" -u -b "$BENCH_UDP_RATE" -l 1200 \
+	ip netns exec "$CLI" iperf3 -c "$target" -u -b "$BENCH_UDP_RATE" -l "$BENCH_PAYLOAD" \
 		-n $((BENCH_BYTES / 10)) -J > "$work/warm.json" 2>&1 || { why="iperf3 warm-up failed"; return 1; }
 	icount_windows=$((icount_windows + 1))
 	e0=$(udp_errors) n0=$(net_counters)
+	latency_start || return 1
 	timeout 600 ip netns exec "$CLI" "$work/icount-mark" iperf3 -c "$target" -u -b "$BENCH_UDP_RATE" \
-		-l 1200 -n "$BENCH_BYTES" -J > "$work/udp.json" 2>&1 ||
+		-l "$BENCH_PAYLOAD" -n "$BENCH_BYTES" -J > "$work/udp.json" 2>&1 ||
 		{ cp "$work/udp.json" "$vdir/"; why="iperf3 udp -n $BENCH_BYTES failed"; return 1; }
 	mark udp
+	lat=$(latency_stop)
 	e1=$(udp_errors) n1=$(net_counters)
 	cp "$work/udp.json" "$vdir/udp.json"
 	kill "$(cat "$work/iperf3.pid")" 2>/dev/null || true
@@ -347,25 +403,53 @@ measure_icount() {
 	jq -e '.end.sum_sent.bytes > 0 and .end.sum.lost_packets != null' "$vdir/udp.json" > /dev/null ||
 		{ why="no bytes sent or no loss count"; return 1; }
 	jq -n --slurpfile u "$vdir/udp.json" --argjson w "$w" --argjson user "$user" \
-		--argjson kernel "$kernel" --arg n0 "$n0" --arg n1 "$n1" '
+		--argjson kernel "$kernel" --arg n0 "$n0" --arg n1 "$n1" --argjson len "$BENCH_PAYLOAD" \
+		--argjson lat "$lat" '
 		$u[0].end as $e |
 		([$n0, $n1] | map(split(" ") | map(tonumber))) as [$c0, $c1] |
-		($e.sum_sent.bytes - 1200 * $e.sum.lost_packets) as $b |
+		($e.sum_sent.bytes - $len * $e.sum.lost_packets) as $b |
 		{
-		  icount_window: $w, icount_user: $user, icount_kernel: $kernel,
-		  bytes_sent: $e.sum_sent.bytes, bytes_delivered: $b,
+		  icount_window: $w, icount_user: $user, icount_kernel: $kernel, payload: $len,
+		  bytes_sent: $e.sum_sent.bytes, bytes_delivered: $b, packets_delivered: ($b / $len),
 		  bytes_counted_at_end: $e.sum_received.bytes, lost_packets: $e.sum.lost_packets,
 		  udp_loss_pct: (100 * (1 - $b / $e.sum_sent.bytes)),
 		  user_insn_per_byte: ($user / $b), kernel_insn_per_byte: ($kernel / $b),
-		  insn_per_byte: (($user + $kernel) / $b),
+		  insn_per_byte: (($user + $kernel) / $b), insn_per_packet: (($user + $kernel) * $len / $b),
 		  ip_frag_creates: ($c1[0] - $c0[0]), ip_reasm_reqds: ($c1[1] - $c0[1]),
 		  tcp_retrans_segs: ($c1[2] - $c0[2])
-		}' > "$vdir/figures.json"
+		} + $lat' > "$vdir/figures.json"
 }
 
-# measure_mode: the measurement of the mode (deterministic or wall-clock)
+# measure_mp PEERS: variant mp-PEERS (ovpnctl.py mp-bench, two windows: no
+# packet, then BENCH_MP_PACKETS), as JSON fields in $vdir/figures.json
+measure_mp() {
+	local u0 k0 w user kernel
+	[ -n "$BENCH_ICOUNT_MARK" ] || { why="mp-$1: deterministic mode only"; return 1; }
+	python3 "$here/../vm/ovpnctl.py" mp-bench --peers "$1" --packets "$BENCH_MP_PACKETS" \
+		--payload "$BENCH_PAYLOAD" --mark "$work/icount-mark" > "$vdir/mp.json" 2> "$vdir/mp.log"
+	# (the windows that ran, whatever failed: the plugin numbers them)
+	icount_windows=$(awk 'END {print $1 + 0}' "$VM_RESULTS/icount.tsv" 2>/dev/null || echo 0)
+	jq -e '.ok' "$vdir/mp.json" > /dev/null 2>&1 ||
+		{ why="ovpnctl.py mp-bench: $(tail -c 300 "$vdir/mp.json" "$vdir/mp.log" | tr '\n' ' ')"; return 1; }
+	read -r _ u0 k0 < <(icount_window $((icount_windows - 1))) &&
+		read -r w user kernel < <(icount_window "$icount_windows") ||
+		{ why="no windows $((icount_windows - 1)), $icount_windows in icount.tsv"; return 1; }
+	[ "$BENCH_PROFILE" = 0 ] || awk '$2 ~ /^[tTwW]$/' /proc/kallsyms > "$vdir/kallsyms.txt"
+	jq --argjson w "$w" --argjson u "$((user - u0))" --argjson k "$((kernel - k0))" '
+		(.packets * .payload) as $b |
+		{icount_window: $w, icount_user: $u, icount_kernel: $k, payload: .payload,
+		 peers: .peers, packets_delivered: .packets, bytes_delivered: $b,
+		 user_insn_per_byte: ($u / $b), kernel_insn_per_byte: ($k / $b),
+		 insn_per_byte: (($u + $k) / $b), insn_per_packet: (($u + $k) / .packets),
+		 kernel_insn_per_packet: ($k / .packets)}' "$vdir/mp.json" > "$vdir/figures.json"
+}
+
+# measure_mode KIND PROTO: the measurement of the variant in the mode
+# (deterministic or wall-clock)
 measure_mode() {
-	if [ -n "$BENCH_ICOUNT_MARK" ]; then measure_icount; else measure; fi
+	if [ "$1" = mp ]; then measure_mp "$2"
+	elif [ -n "$BENCH_ICOUNT_MARK" ]; then measure_icount
+	else measure; fi
 }
 
 # run_variant NAME REP: one measurement; a JSON line in raw.jsonl either way
@@ -375,7 +459,7 @@ run_variant() {
 	mod=${name#"$base"}; mod=${mod#.}
 	IFS=- read -r kind proto cipher <<< "$base"
 	case "$kind" in
-	cli|dco) mod=${mod:-ours} ;;
+	cli|dco|mp) mod=${mod:-ours} ;;
 	*) mod=none ;;
 	esac
 	case "$cipher" in
@@ -401,17 +485,21 @@ run_variant() {
 		cli) target=10.9.9.1; setup_cli "$cipher" || { ok=0; why="ovpn-cli setup failed (see setup.log)"; } ;;
 		dco) target=10.8.0.1; setup_openvpn "$proto" "$cipher" 1 || ok=0 ;;
 		wg) target=10.9.9.1; setup_wg || { ok=0; why="WireGuard setup failed (see setup.log)"; } ;;
+		mp) target="" ;;
 		user) target=10.8.0.1; setup_openvpn "$proto" "$cipher" 0 || ok=0 ;;
 		*) ok=0; why="unknown variant kind '$kind'" ;;
 		esac
 	fi
 	mark setup
-	if [ "$ok" = 1 ] && ! wait_fast 30 ip netns exec "$CLI" ping -c 1 -W 1 "$target"; then
+	if [ "$ok" = 1 ] && [ -n "$target" ] && ! wait_fast 30 ip netns exec "$CLI" ping -c 1 -W 1 "$target"; then
 		ok=0; why="no ping to $target after setup"
 	fi
 	mark first_ping
+	if [ "$ok" = 1 ] && [ -n "$BENCH_NETEM_LOSS" ] && ! netem_loss "$BENCH_NETEM_LOSS"; then
+		ok=0; why="netem loss $BENCH_NETEM_LOSS % on the veth pair failed"
+	fi
 	mtu=$(ip -n "$CLI" -j link show 2>/dev/null | jq -r '(map(select(.ifname == "tun0")) + map(select(.ifname == "veth-c")))[0].mtu // ""' 2>/dev/null || true)
-	if [ "$ok" = 1 ] && measure_mode; then
+	if [ "$ok" = 1 ] && measure_mode "$kind" "$proto"; then
 		figs=$(cat "$vdir/figures.json")
 	else
 		ok=0
@@ -433,8 +521,9 @@ run_variant() {
 		+ $f' >> "$raw"
 	if [ "$ok" = 1 ] && [ -n "$BENCH_ICOUNT_MARK" ]; then
 		vm_log "$(jq -r --arg n "$nsteps" '"bench: [\(.seq)/\($n)] \(.variant) rep \(.rep):" +
-			" \(.bytes_delivered) B delivered (\(.lost_packets) datagrams lost)," +
-			" insn/B user \(.user_insn_per_byte * 100 | round / 100) kernel \(.kernel_insn_per_byte * 100 | round / 100)"' \
+			" \(.bytes_delivered) B delivered (\(.lost_packets // 0) datagrams lost)," +
+			" insn/B user \(.user_insn_per_byte * 100 | round / 100) kernel \(.kernel_insn_per_byte * 100 | round / 100)," +
+			" insn/packet \(.insn_per_packet | round) (\(.payload)-byte datagrams)"' \
 			<<< "$(tail -n1 "$raw")")"
 	elif [ "$ok" = 1 ]; then
 		vm_log "$(jq -r --arg n "$nsteps" '"bench: [\(.seq)/\($n)] \(.variant) rep \(.rep): \(.seconds) s" +

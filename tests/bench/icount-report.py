@@ -9,7 +9,8 @@ markers (icount_user, icount_kernel), the bytes delivered and the transfer's
 Ip FragCreates, Ip ReasmReqds and Tcp RetransSegs. Prints per variant the
 instructions per byte delivered (user, kernel, all; median and the spread
 (max - min) / min over the repetitions), the counters (summed over the
-repetitions), and the ratios of variant pairs: X.ours/X.intree and
+repetitions), all instructions per packet (median, with the datagram's
+payload), the ping round trips of bench.sh --latency, and the ratios of variant pairs: X.ours/X.intree and
 dco-X/user-X (ratio of the medians, and its range over the repetitions);
 writes DIR/icount.json and DIR/table.txt. With --compare, DIR2 is another run
 of the same variants: their medians must agree within PCT too. Exits 1 when
@@ -29,6 +30,7 @@ import sys
 METRICS = ("user_insn_per_byte", "kernel_insn_per_byte", "insn_per_byte")
 GATED = ("kernel_insn_per_byte", "insn_per_byte")
 COUNTERS = ("ip_frag_creates", "ip_reasm_reqds", "tcp_retrans_segs")
+LATENCY = ("rtt_idle_median_ms", "rtt_load_median_ms", "rtt_load_p99_ms")
 
 
 def spread_pct(values):
@@ -48,6 +50,14 @@ def summarize(runs):
                 s[m] = {"median": statistics.median(vals), "min": min(vals), "max": max(vals),
                         "spread_pct": spread_pct(vals), "values": vals}
         s["bytes_delivered"] = [r["bytes_delivered"] for r in ok]
+        for f in LATENCY:
+            vals = [r[f] for r in ok if r.get(f) is not None]
+            if vals:
+                s[f] = statistics.median(vals)
+        per_packet = [r["insn_per_packet"] for r in ok if "insn_per_packet" in r]
+        if per_packet:
+            s["insn_per_packet"] = statistics.median(per_packet)
+            s["payload"] = ok[0]["payload"]
         for c in COUNTERS:
             vals = [r[c] for r in ok if c in r]
             s[c] = sum(vals) if vals else None
@@ -80,15 +90,24 @@ def ratios(summary):
 
 def table(kernel, summary, rat, max_spread):
     lines = [f"== {kernel}: guest instructions per byte delivered, median (spread over the repetitions)",
-             f"{'variant':22} {'user':>18} {'kernel':>18} {'all':>18}  reps  frag reasm retrans"]
+             f"{'variant':22} {'user':>19} {'kernel':>19} {'all':>19}  reps  frag reasm retrans"
+             "  all/packet (payload)"]
     for v, s in summary.items():
         cells = []
         for m in METRICS:
             c = s.get(m)
-            mark = "*" if c and m not in GATED and c["spread_pct"] > max_spread else ""
-            cells.append(f"{c['median']:9.2f} ({c['spread_pct']:.3f}%){mark}" if c else f"{'-':>18}")
+            mark = "*" if c and m not in GATED and c["spread_pct"] > max_spread else " "
+            cells.append(f"{c['median']:9.2f} ({c['spread_pct']:.3f}%){mark}" if c else f"{'-':>19}")
         cnt = " ".join("-" if s.get(c) is None else str(s[c]) for c in COUNTERS)
-        lines.append(f"{v:22} " + " ".join(f"{c:>18}" for c in cells) + f"  {s['reps']:4}  {cnt}")
+        pkt = f"  {s['insn_per_packet']:.0f} ({s['payload']})" if "insn_per_packet" in s else ""
+        lines.append(f"{v:22} " + " ".join(f"{c:>19}" for c in cells) + f"  {s['reps']:4}  {cnt}{pkt}")
+    lat = [(v, s) for v, s in summary.items() if all(f in s for f in LATENCY)]
+    if lat:
+        lines.append("")
+        lines.append(f"-- {kernel}: ping round trips, guest-clock ms (median over the repetitions)")
+        lines.append(f"{'variant':22} {'idle median':>12} {'loaded median':>14} {'loaded p99':>11}")
+        for v, s in lat:
+            lines.append(f"{v:22} " + " ".join(f"{s[f]:>{w}.3f}" for f, w in zip(LATENCY, (12, 14, 11))))
     lines.append("")
     lines.append(f"-- {kernel}: ratios of the medians (range over the repetitions);"
                  " below 1: the first executes fewer instructions")

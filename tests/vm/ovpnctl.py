@@ -8,6 +8,8 @@ sinks are forked children that enter their namespaces with setns()).
                                               udp-close, tcp-close, iface-del, netns-del,
                                               netns-kill, wrong-sockets)
   ovpnctl.py v4mapped                        (tests/vm/v4mapped.sh)
+  ovpnctl.py mp-bench --peers N --packets K --payload B --mark PATH
+                                             (tests/bench/guest-bench.sh, variant mp-N)
 
 Each prints one JSON line per test: {"name": ..., "ok": bool, "why": text if
 not ok, "note": text, "seconds": ..., and measured figures}; a test that
@@ -725,6 +727,20 @@ def drain(sock):
             return
 
 
+def mp_server(name, port):
+    """In namespace ovpn_t_s: an MP interface NAME, 10.101.0.1/16, up, and the
+    UDP socket bound to PORT its peers will take: (Genl, Rtnl, its index,
+    the socket)."""
+    with InNs("ovpn_t_s"):
+        g, rt = Genl(), Rtnl()
+        idx = rt.new_ovpn(name, MODE_MP)
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.bind(("0.0.0.0", port))
+    ipb(["addr add 10.101.0.1/16 dev " + name], "ovpn_t_s")
+    rt.set_up(idx)
+    return g, rt, idx, s
+
+
 def scale(peers, subset, port=1194):
     """The scale test (see scale.sh); the memory verdict is slabcheck.py's."""
     res = {"peers": peers}
@@ -742,13 +758,7 @@ def scale(peers, subset, port=1194):
     sk.wait("ready", 30)
     cl.wait("ready", 30)
     procs = [sk, cl]
-    with InNs("ovpn_t_s"):
-        g, rt = Genl(), Rtnl()
-        idx = rt.new_ovpn("scale0", MODE_MP)
-        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        s.bind(("0.0.0.0", port))
-    ipb(["addr add 10.101.0.1/16 dev scale0"], "ovpn_t_s")
-    rt.set_up(idx)
+    g, rt, idx, s = mp_server("scale0", port)
     fd = s.fileno()
     time.sleep(0.5)
     # each reading: the server's socket read first (it is plain UDP before
@@ -869,6 +879,58 @@ def scale(peers, subset, port=1194):
         res["note"] += "; slab " + res["memory"]["why"]
     if why:
         res["ok"], res["why"] = False, "; ".join(why) + " (" + res["note"] + ")"
+    return res
+
+
+# --- mp-bench (make bench --deterministic, variant mp-N) ------------------------------------
+
+def mp_send(count, peers, payload):
+    """Send COUNT datagrams of PAYLOAD bytes, in turn to the VPN addresses of
+    peers 1..PEERS (port 9); the sends that failed are counted."""
+    hosts = [(vpn4(i), 9) for i in range(1, peers + 1)]
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    data, failed = b"x" * payload, 0
+    for i in range(count):
+        try:
+            s.sendto(data, hosts[i % peers])
+        except OSError:
+            failed += 1
+    return failed
+
+
+def mp_bench(peers, count, payload, mark, port=1194):
+    """An MP interface with PEERS peers (AES-256-GCM keys), their endpoints
+    in a namespace that drops what reaches them (a blackhole route): COUNT
+    datagrams through it, in turn to each peer, run between the markers of
+    MARK (tests/bench/icount-mark.c), after a window of none (the sender's
+    start and exit, to subtract)."""
+    ipb(["netns add ovpn_t_s", "netns add ovpn_t_k",
+         "link add veth1 netns ovpn_t_s type veth peer name veth1 netns ovpn_t_k"])
+    ipb(["addr add 10.211.0.1/24 dev veth1", "link set veth1 up", "link set lo up",
+         "route add 10.212.0.0/16 via 10.211.0.2"], "ovpn_t_s")
+    ipb(["addr add 10.211.0.2/24 dev veth1", "link set veth1 up",
+         "route add blackhole 10.212.0.0/16"], "ovpn_t_k")
+    g, rt, idx, s = mp_server("mp0", port)
+    for i in range(1, peers + 1):
+        g.check("peer-new", [ifx(idx), nest_peer(peer_attrs(
+            i, sock=s.fileno(), remote=("10.212.%d.%d" % (i >> 8, i & 255), port), vpn4=vpn4(i)))])
+        key(g, idx, i, 0, 0, KEY0)
+    res = {"peers": peers, "packets": count, "payload": payload}
+    for n in (0, count):
+        r = subprocess.run(["ip", "netns", "exec", "ovpn_t_s", mark, sys.executable,
+                            os.path.abspath(__file__), "mp-send", str(n), str(peers), str(payload)],
+                           capture_output=True, text=True)
+        if r.returncode:
+            raise Fail("mp-send %d: rc %d %s" % (n, r.returncode, r.stderr.strip()[-200:]))
+        res["send_failed"] = int(r.stdout.strip() or 0)
+    got = {p["id"]: p for p in dump(g, idx)}
+    res["encrypted"] = sum(p.get("vpn-tx-packets", 0) for p in got.values())
+    s.close()
+    g.sock.close()
+    rt.del_link(idx)
+    if res["send_failed"] or res["encrypted"] != count:
+        res["ok"], res["why"] = False, "%d of %d sends failed, %d encrypted" % (
+            res["send_failed"], count, res["encrypted"])
     return res
 
 
@@ -1046,8 +1108,21 @@ def main():
     f.add_argument("--iters", type=int, default=1)
     f.add_argument("--secs", type=float, default=3)
     sub.add_parser("v4mapped")
+    mp = sub.add_parser("mp-bench")
+    mp.add_argument("--peers", type=int, default=10)
+    mp.add_argument("--packets", type=int, default=20000)
+    mp.add_argument("--payload", type=int, default=1200)
+    mp.add_argument("--mark", required=True)
+    ms = sub.add_parser("mp-send")
+    for n in ("count", "peers", "payload"):
+        ms.add_argument(n, type=int)
     a = p.parse_args()
-    if a.cmd == "scale":
+    if a.cmd == "mp-send":
+        print(mp_send(a.count, a.peers, a.payload))
+        return 0
+    if a.cmd == "mp-bench":
+        jobs = [("mp-bench", lambda: mp_bench(a.peers, a.packets, a.payload, a.mark))]
+    elif a.cmd == "scale":
         jobs = [("scale", lambda: scale(a.peers, a.subset))]
     elif a.cmd == "v4mapped":
         jobs = [("v4mapped", v4mapped)]
