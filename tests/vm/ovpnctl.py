@@ -871,12 +871,12 @@ def scale(peers, subset, port=1194):
     elif not verdict["ok"]:
         why.append(verdict["why"])
     res["note"] = ("%d peers: add %d/s, key %d/s, rekey %d/s, swap %d/s, del %d/s; %d B/peer "
-                   "(slab %d + percpu %d); %.1f%% of the judged slab growth returned" % (
+                   "(slab %d + percpu %d); " % (
                        peers, res["add_per_s"], res["key_per_s"], res["rekey_per_s"],
                        res["swap_per_s"], res["del_per_s"], res["bytes_per_peer"],
-                       res["slab_growth"] / peers, res["percpu_growth"] / peers, res["returned"]))
-    if res["memory"]["ok"] is None:
-        res["note"] += "; slab " + res["memory"]["why"]
+                       res["slab_growth"] / peers, res["percpu_growth"] / peers))
+    res["note"] += ("slab " + res["memory"]["why"] if res["memory"]["ok"] is None
+                    else "%.1f%% of the judged slab growth returned" % res["returned"])
     if why:
         res["ok"], res["why"] = False, "; ".join(why) + " (" + res["note"] + ")"
     return res
