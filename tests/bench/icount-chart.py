@@ -45,7 +45,7 @@ set style fill solid 0.8 border -1
 set boxwidth 0.8
 set xtics rotate by -35 left nomirror font ",9"
 set grid ytics
-set key top right
+set key top left
 set ylabel "instructions per byte"
 set yrange [0:*]
 set bmargin 9
