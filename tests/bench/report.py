@@ -14,6 +14,7 @@ least one error-free measurement with every figure for every requested variant
 of every kernel, and bench.png is a PNG image.
 """
 import json
+import math
 import os
 import shlex
 import statistics
@@ -83,12 +84,31 @@ def ok_runs(runs, variant):
     return [r for r in runs if r["variant"] == variant and not r.get("error")]
 
 
+# Student's t, two-sided 95 %, by degrees of freedom (above 10: 2.2)
+T95 = {1: 12.71, 2: 4.30, 3: 3.18, 4: 2.78, 5: 2.57, 6: 2.45, 7: 2.36, 8: 2.31, 9: 2.26, 10: 2.23}
+
+
+def interval(ratios):
+    """The geometric mean of per-repetition RATIOS with its 95 % interval (t
+    on the logs), and the smallest difference from 1, in percent, that the
+    run could tell apart: the interval's half-width. None below 2 ratios."""
+    logs = [math.log(x) for x in ratios if x > 0]
+    if len(logs) < 2:
+        return None
+    m, half = statistics.mean(logs), T95.get(len(logs) - 1, 2.2) * statistics.stdev(logs) / math.sqrt(len(logs))
+    return {"geomean": math.exp(m), "ci95": [math.exp(m - half), math.exp(m + half)],
+            "detectable_pct": 100 * (math.exp(half) - 1)}
+
+
 def paired_ratio(runs, num, den, metric):
-    """Per repetition num/den of metric, summarized."""
+    """Per repetition num/den of metric, summarized, with its interval."""
     a = {r["rep"]: r.get(metric) for r in ok_runs(runs, num)}
     b = {r["rep"]: r.get(metric) for r in ok_runs(runs, den)}
     vals = [a[k] / b[k] for k in sorted(a) if k in b and a[k] is not None and b[k]]
-    return spread(vals)
+    s = spread(vals)
+    if s:
+        s["interval"] = interval(vals)
+    return s
 
 
 def ratio_pairs(kernel, variants):
@@ -108,6 +128,14 @@ def fmt(s, digits=1):
     if s["min"] == s["max"]:
         return f"{s['median']:.{digits}f}"
     return f"{s['median']:.{digits}f} [{s['min']:.{digits}f}-{s['max']:.{digits}f}]"
+
+
+def ci(s):
+    """a ratio's interval as text: geometric mean [95 % interval] +-detectable %"""
+    iv = s and s.get("interval")
+    if not iv:
+        return "-"
+    return f"{iv['geomean']:.2f} [{iv['ci95'][0]:.2f}-{iv['ci95'][1]:.2f}] +-{iv['detectable_pct']:.0f}%"
 
 
 def med(s, digits=1):
@@ -210,6 +238,13 @@ def render_table(res):
             for r in ki["ratios"]:
                 w(f"{r['label']:<30} {fmt(r['tcp1_mbps'], 2):<20} {fmt(r['tcp4_mbps'], 2):<20}"
                   f" {fmt(r['udp_mbps'], 2):<20} {fmt(r['rtt_median_ms'], 2):<20} {fmt(r['cpu_s_per_gb'], 2)}")
+        if ki["ratios"]:
+            w("")
+            w(f"-- {k} ratios: geometric mean, its 95 % interval, and +- the smallest difference"
+              " this run tells from 1")
+            w(f"{'pair':<30} {'TCP-1':<30} {'TCP-4':<30} UDP")
+            for r in ki["ratios"]:
+                w(f"{r['label']:<30} " + " ".join(f"{ci(r[m]):<30}" for m in RATIO_METRICS[:3]).rstrip())
         if ki["vs_ceiling"]:
             w("")
             w(f"-- {k} fraction of the veth ceiling (TCP-1, TCP-4)")
