@@ -50,7 +50,9 @@ results_dir="$TOP/build/vmtest/ci"
 
 # The v4-mapped udp_encap shim forced on: debian-6.1 again, a build of its
 # own, in a run beside the matrix (the guest slots keep the machine to
-# VMTEST_SLOTS guests, the kernel lock keeps it apart from the matrix's 6.1)
+# VMTEST_SLOTS guests, the kernel lock keeps it apart from the matrix's 6.1).
+# It starts once the matrix's 6.1 guest is over: a run takes its guest slot
+# before the kernel's lock, and would hold a slot idle until then.
 shim="$results_dir-shim"
 case " ${kernels//,/ } " in
 *" all "*|*" debian-6.1 "*) want_shim=yes ;;
@@ -59,6 +61,14 @@ esac
 run_shim() {
 	"$TOP/tests/vm/vmtest.sh" --kernel debian-6.1 --tests v4mapped --make OVPN_FORCE_V4MAPPED_SHIM=1 \
 		--tcg-threads "$threads" --results "$shim" >"$TOP/build/vmtest/ci-shim.log" 2>&1
+}
+# run_shim_after PID: run_shim once the matrix's debian-6.1 guest has ended
+# (its steps end with the guest's seconds) or the matrix run PID has
+run_shim_after() {
+	while kill -0 "$1" 2>/dev/null && ! grep -q '^guest ' "$results/debian-6.1/steps.txt" 2>/dev/null; do
+		sleep 5
+	done
+	run_shim
 }
 
 rc=0 src=0
@@ -69,10 +79,12 @@ else
 	rm -rf "$results" "$shim"
 	mkdir -p "$results" "$shim"
 	spid=""
-	[ "$want_shim" = no ] || { run_shim & spid=$!; }
 	"$TOP/tests/vm/vmtest.sh" --kernel "$kernels" --tests "$tests" --jobs "$jobs" \
 		--tcg-threads "$threads" --results "$results" \
-		>"$TOP/build/vmtest/ci.log" 2>&1 || rc=$?
+		>"$TOP/build/vmtest/ci.log" 2>&1 &
+	mpid=$!
+	[ "$want_shim" = no ] || { run_shim_after "$mpid" & spid=$!; }
+	wait "$mpid" || rc=$?
 	[ -z "$spid" ] || wait "$spid" || src=$?
 	# The table and the per-test details, as vmtest.sh printed them.
 	sed -n '/^== results/,$p' "$TOP/build/vmtest/ci.log" | sed 's/^/# /'
