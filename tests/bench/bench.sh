@@ -13,8 +13,6 @@ top=$(cd "$here/../.." && pwd)
 . "$top/tests/vm/slots.sh"
 # shellcheck source=tests/bench/icount.sh
 . "$here/icount.sh"
-# the machine's guest slot locks (slots.sh) live in the cache
-cache="${XDG_CACHE_HOME:-$HOME/.cache}/ovpn-backports"
 
 usage() {
 	cat <<'USAGE'

@@ -4,15 +4,16 @@
 # one slot lock file each; one user of a kernel's image directory at a time.
 # Every user takes its guest slot (make bench: all of them) before a kernel's
 # lock, never the other way round: the two orders together would deadlock.
-# Needs $cache (the ovpn-backports cache directory).
-# shellcheck disable=SC2154 # cache is the sourcing script's
+
+# the lock files' directory: the ovpn-backports cache, as every user sees it
+slots_dir="${XDG_CACHE_HOME:-$HOME/.cache}/ovpn-backports"
 
 vm_slots() { echo "${VMTEST_SLOTS:-$(nproc)}"; }
 
 # kernel_lock ALIAS: the kernel's own lock (fd 6): its image directory (the
 # module installed there, the guest reading it) has one user at a time
 kernel_lock() {
-	exec 6>"$cache/.vmtest-$1.lock"
+	exec 6>"$slots_dir/.vmtest-$1.lock"
 	flock 6
 }
 
@@ -23,7 +24,7 @@ guest_slot() {
 	[ "${VMTEST_LOCK_HELD:-}" != 1 ] || return 0
 	while :; do
 		for ((i = 0; i < $(vm_slots); i++)); do
-			exec 7>"$cache/.vmtest-slot-$i.lock"
+			exec 7>"$slots_dir/.vmtest-slot-$i.lock"
 			! flock -n 7 || return 0
 		done
 		exec 7>&-
@@ -36,7 +37,7 @@ guest_slot() {
 hold_all_slots() {
 	local i fd
 	for ((i = 0; i < $(vm_slots); i++)); do
-		exec {fd}>"$cache/.vmtest-slot-$i.lock"
+		exec {fd}>"$slots_dir/.vmtest-slot-$i.lock"
 		flock "$fd"
 		held_slots+=("$fd")
 	done
